@@ -1,0 +1,62 @@
+/**
+ * @file io.h
+ * Run files: NetCDF (classic 64-bit-offset format, CF-1.8) holding the densities and
+ * diagnostics at every output time (architecture.md section 5).
+ *
+ * Crash safety: the number of records in the file's header is only advanced after a whole
+ * record has been written, and each record is synced to disk before the run goes on; a run
+ * killed at any moment leaves a file whose finished records are all readable.
+ */
+#ifndef FRACAGG_IO_H
+#define FRACAGG_IO_H
+
+#include <stdio.h>
+
+#include "diag.h"
+#include "model.h"
+#include "solver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fa_output fa_output_t;
+
+/** Create (overwrite) a run file for a model: dimensions, coordinates, attributes (the full
+ *  configuration text among them). FA_EIO if the path cannot be written. */
+int fa_output_create(const char *path, const fa_model_t *m, fa_output_t **out);
+
+/** Open an existing run file of the same model layout (grid, species, H^s orders) to append
+ *  records after its last one. */
+int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out);
+
+/** Append one record: densities rho[i] (local slabs), the diagnostics, the solver counters
+ *  (may be NULL). The record is on disk when this returns. */
+int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *const rho[],
+                    const fa_solver_stats_t *st);
+
+/** Number of records in the file. */
+long fa_output_records(const fa_output_t *o);
+
+/** Record a global text attribute (e.g. a run summary), up to the file's reserved header space. */
+int fa_output_set_note(fa_output_t *o, const char *name, const char *text);
+
+/** Close the file (safe on NULL). */
+int fa_output_close(fa_output_t *o);
+
+/** Read species `species` (0-based) at the record whose time is `time` (nearest within
+ *  1e-9 relative; has_time = 0: the last record) onto grid g. The file's grid must match. */
+int fa_runfile_read(const char *path, int species, int has_time, double time, const fa_grid_t *g,
+                    double *rho, double *found_time);
+
+/** The configuration text stored in a run file (caller frees), and its number of records and
+ *  last record time. */
+int fa_runfile_config(const char *path, char **config_text, long *records, double *last_time);
+
+/** Print a human-readable summary of a run file. */
+int fa_runfile_info(const char *path, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

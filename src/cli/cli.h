@@ -1,0 +1,59 @@
+/* Shared pieces of the fracagg command. */
+#ifndef FA_CLI_H
+#define FA_CLI_H
+
+#include <stdio.h>
+
+#include "fracagg.h"
+
+enum { FA_EXIT_OK = 0, FA_EXIT_CHECK = 1, FA_EXIT_USAGE = 2, FA_EXIT_FAILED = 3 };
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv); /* argv[0] is the command name */
+    const char *args, *summary, *options;
+} cli_command_t;
+
+int cmd_run(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Print a command's usage; -1 if there is no such command. */
+int cli_command_help(const char *name, FILE *f);
+
+/* Report a library error on stderr: "fracagg: <message>". */
+void cli_error(const char *what);
+
+/* Exit code for a library status: bad input -> 2, integration failure -> 3. */
+int cli_exit_code(int status);
+
+/* Log handler writing "fracagg: ..." lines on stderr; verbosity -1 quiet, 0 normal, 1 verbose. */
+void cli_set_verbosity(int verbosity);
+
+/* Options shared by the commands that take a configuration. */
+typedef struct {
+    const char *config;
+    const char *output;
+    const char *sets[256];
+    int nsets;
+    int verbosity;
+} cli_config_args_t;
+
+/* Parse "CONFIG [-o OUT] [--set S.K=V]... [-q|-v]"; `extra` handles further options
+ * (returns the number of argv entries consumed, 0 if not its option, -1 on error). */
+typedef int (*cli_extra_fn)(int argc, char **argv, int i, void *user);
+int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_args_t *a,
+                          cli_extra_fn extra, void *user);
+
+/* Read the configuration, apply the overrides, build the model. Returns an exit code. */
+int cli_load_model(const cli_config_args_t *a, fa_model_t **model);
+
+/* SIGINT/SIGTERM set a flag (cli_stop_flag) that running solvers watch. */
+void cli_install_stop_signals(void);
+#include <signal.h>
+volatile sig_atomic_t *cli_stop_flag(void);
+
+/* Is the directory of `path` writable (so a run does not fail at its end)? */
+int cli_check_writable(const char *path);
+
+#endif

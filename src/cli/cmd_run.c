@@ -1,0 +1,102 @@
+/* fracagg run: the macroscopic solver from a configuration to a run file. */
+#include <config.h>
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+/* Progress on a terminal only: simulated time, steps, elapsed, estimate of the rest. */
+typedef struct {
+    double wall0, last_print, t0;
+    int shown;
+} progress_t;
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void show_progress(double t, double t_end, long steps, void *user)
+{
+    progress_t *p = user;
+    double now = wall();
+    if (now - p->last_print < 0.2 && t < t_end) return;
+    p->last_print = now;
+    double frac = (t - p->t0) / (t_end - p->t0), el = now - p->wall0;
+    fprintf(stderr, "\r  t = %-11.5g %5.1f%%  steps %-8ld elapsed %6.1f s", t, 100 * frac, steps, el);
+    if (frac > 0.01) fprintf(stderr, "  ETA %6.1f s", el * (1 - frac) / frac);
+    fprintf(stderr, "   ");
+    p->shown = 1;
+}
+
+void cli_install_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+volatile sig_atomic_t *cli_stop_flag(void) { return &stop_signal; }
+
+int cmd_run(int argc, char **argv)
+{
+    cli_config_args_t a;
+    if (cli_parse_config_args("run", argc, argv, &a, NULL, NULL) != 0) return FA_EXIT_USAGE;
+    if (!a.config) {
+        cli_command_help("run", stderr);
+        return FA_EXIT_USAGE;
+    }
+    cli_set_verbosity(a.verbosity);
+    fa_model_t *m = NULL;
+    int code = cli_load_model(&a, &m);
+    if (code) return code;
+    const char *out = a.output ? a.output : fa_model_output_file(m);
+    if (cli_check_writable(out) != 0) {
+        fa_model_free(m);
+        return FA_EXIT_USAGE;
+    }
+    progress_t prog = {.wall0 = wall(), .t0 = fa_model_t_start(m)};
+    fa_run_options_t opt = {.output = out, .interrupt = cli_stop_flag()};
+    if (a.verbosity >= 0 && isatty(STDERR_FILENO)) {
+        opt.progress = show_progress;
+        opt.progress_user = &prog;
+    }
+    cli_install_stop_signals();
+    fa_run_result_t res;
+    int rc = fa_run(m, &opt, &res);
+    if (prog.shown) fprintf(stderr, "\n");
+    if (rc == FA_EINTERRUPT) {
+        int sig = stop_signal ? (int)stop_signal : SIGINT;
+        fprintf(stderr, "fracagg: %s at t = %g; %ld records in %s\n", sig == SIGTERM ? "terminated" : "interrupted",
+                res.t_reached, res.records, out);
+        fa_model_free(m);
+        return 128 + sig;
+    }
+    if (rc != FA_OK) {
+        cli_error(rc == FA_ESOLVER || rc == FA_ENUMERIC ? "integration failed" : NULL);
+        if (res.records > 0)
+            fprintf(stderr, "fracagg: %ld records up to t = %g are kept in %s\n", res.records, res.t_reached, out);
+        fa_model_free(m);
+        return cli_exit_code(rc);
+    }
+    if (a.verbosity >= 0)
+        printf("%s: %ld records, t = %g .. %g; %ld steps, %ld RHS evaluations, %ld Krylov iterations; "
+               "mass drift %.1e; %.2f s\n",
+               out, res.records, fa_model_t_start(m), res.t_reached, res.stats.steps, res.stats.rhs_evals,
+               res.stats.krylov_iters, res.mass_drift, res.wall_seconds);
+    fa_model_free(m);
+    return FA_EXIT_OK;
+}

@@ -1,0 +1,128 @@
+/* Helpers shared by the commands: argument parsing, loading a model, reporting errors. */
+#include <config.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_error(const char *what)
+{
+    const char *msg = fa_last_error();
+    if (what)
+        fprintf(stderr, "fracagg: %s: %s\n", what, msg[0] ? msg : fa_strerror(fa_last_error_code()));
+    else
+        fprintf(stderr, "fracagg: %s\n", msg[0] ? msg : fa_strerror(fa_last_error_code()));
+}
+
+int cli_exit_code(int status)
+{
+    switch (status) {
+    case FA_OK: return FA_EXIT_OK;
+    case FA_ESOLVER:
+    case FA_ENUMERIC: return FA_EXIT_FAILED;
+    case FA_EINTERRUPT: return 130;
+    case FA_ENOMEM:
+    case FA_EFFTW:
+    case FA_ENETCDF: return FA_EXIT_FAILED;
+    default: return FA_EXIT_USAGE;
+    }
+}
+
+static void log_to_stderr(fa_log_level_t level, const char *msg, void *user)
+{
+    (void)user;
+    const char *tag = level == FA_LOG_ERROR ? "error: " : level == FA_LOG_WARN ? "warning: " : "";
+    fprintf(stderr, "fracagg: %s%s\n", tag, msg);
+}
+
+void cli_set_verbosity(int v)
+{
+    fa_log_set_handler(log_to_stderr, NULL, v < 0 ? FA_LOG_ERROR : v == 0 ? FA_LOG_WARN : FA_LOG_INFO);
+}
+
+int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_args_t *a,
+                          cli_extra_fn extra, void *user)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+            if (++i >= argc) goto missing;
+            a->output = argv[i];
+        } else if (strncmp(arg, "--output=", 9) == 0) {
+            a->output = arg + 9;
+        } else if (strcmp(arg, "--set") == 0) {
+            if (++i >= argc) goto missing;
+            if (a->nsets == 256) {
+                fprintf(stderr, "fracagg %s: more than 256 --set options\n", cmd);
+                return -1;
+            }
+            a->sets[a->nsets++] = argv[i];
+        } else if (strncmp(arg, "--set=", 6) == 0) {
+            if (a->nsets == 256) return -1;
+            a->sets[a->nsets++] = arg + 6;
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            a->verbosity = -1;
+        } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            a->verbosity = 1;
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            cli_command_help(cmd, stdout);
+            exit(FA_EXIT_OK);
+        } else {
+            int used = extra ? extra(argc, argv, i, user) : 0;
+            if (used < 0) return -1;
+            if (used > 0) {
+                i += used - 1;
+            } else if (arg[0] == '-' && arg[1] != '\0') {
+                fprintf(stderr, "fracagg %s: unknown option '%s'\n", cmd, arg);
+                return -1;
+            } else if (!a->config) {
+                a->config = arg;
+            } else {
+                fprintf(stderr, "fracagg %s: unexpected argument '%s'\n", cmd, arg);
+                return -1;
+            }
+        }
+        continue;
+    missing:
+        fprintf(stderr, "fracagg %s: option '%s' needs a value\n", cmd, arg);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_load_model(const cli_config_args_t *a, fa_model_t **model)
+{
+    fa_config_t *cfg = NULL;
+    int rc = fa_config_read_file(a->config, &cfg);
+    for (int i = 0; rc == FA_OK && i < a->nsets; i++) rc = fa_config_set(cfg, a->sets[i]);
+    if (rc == FA_OK) rc = fa_model_create(cfg, model);
+    fa_config_free(cfg);
+    if (rc != FA_OK) {
+        cli_error(NULL);
+        return FA_EXIT_USAGE;
+    }
+    return FA_EXIT_OK;
+}
+
+int cli_check_writable(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy) return -1;
+    const char *dir = dirname(copy);
+    int ok = access(dir, W_OK | X_OK) == 0;
+    int err = errno;
+    if (ok && access(path, F_OK) == 0 && access(path, W_OK) != 0) {
+        ok = 0;
+        err = errno;
+        fprintf(stderr, "fracagg: cannot write %s: %s\n", path, strerror(err));
+    } else if (!ok) {
+        fprintf(stderr, "fracagg: cannot write %s: directory %s: %s\n", path, dir, strerror(err));
+    }
+    free(copy);
+    return ok ? 0 : -1;
+}

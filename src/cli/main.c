@@ -1,0 +1,83 @@
+/* fracagg: the command-line front end. Thin: parse the command line, call the library,
+ * report. Exit codes (architecture.md section 3): 0 success, 1 a check failed, 2 bad usage or
+ * bad input, 3 the integration failed, 130/143 interrupted by SIGINT/SIGTERM. */
+#include <config.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command_t commands[] = {
+    {"run", cmd_run, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
+     "Run the macroscopic solver and write a run file.",
+     "  -o, --output FILE     run file to write (default: [output] file, or CONFIG with .nc)\n"
+     "      --set S.K=V       override a configuration key (repeatable), e.g. --set grid.cells=256\n"
+     "  -q, --quiet           no progress and no summary\n"
+     "  -v, --verbose         solver statistics and details on standard error\n"},
+    {"info", cmd_info, "RUN.nc", "Summarise what a run file holds.", ""},
+    {"help", cmd_help, "[COMMAND | config]",
+     "Describe a command, or print the reference of every configuration key (help config).", ""},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: fracagg COMMAND [ARGS]\n\n"
+               "Multi-species nonlocal aggregation with fractional self-interaction.\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n  --version     print the version\n  --help        this text\n\n"
+               "'fracagg help COMMAND' describes a command; 'fracagg help config' lists every\n"
+               "configuration key. Exit codes: 0 success, 1 a check failed, 2 bad usage or input,\n"
+               "3 the integration failed, 130/143 interrupted.\n");
+}
+
+int cli_command_help(const char *name, FILE *f)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) {
+            fprintf(f, "usage: fracagg %s %s\n\n%s\n", commands[i].name, commands[i].args, commands[i].summary);
+            if (commands[i].options[0]) fprintf(f, "\noptions:\n%s", commands[i].options);
+            return 0;
+        }
+    return -1;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return FA_EXIT_OK;
+    }
+    if (strcmp(argv[1], "config") == 0) {
+        printf("Configuration keys (INI: [section] key = value). I, J are 1-based species indices.\n\n");
+        return fa_config_write_reference(stdout) ? FA_EXIT_USAGE : FA_EXIT_OK;
+    }
+    if (cli_command_help(argv[1], stdout) == 0) return FA_EXIT_OK;
+    fprintf(stderr, "fracagg: no command '%s'\n", argv[1]);
+    return FA_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return FA_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("fracagg %s\n", FA_VERSION);
+        return FA_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return FA_EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "fracagg: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return FA_EXIT_USAGE;
+}

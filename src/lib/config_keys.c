@@ -1,0 +1,176 @@
+/* The table of configuration keys: what the validator checks against and what the manual's
+ * config reference is generated from (fa_config_write_reference), so the two cannot drift.
+ * Adding a key is adding a row here and reading it in model.c. */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define INF HUGE_VAL
+/* numeric ranges: lo, hi, lo_open, hi_open */
+#define ANY -INF, INF, 0, 0
+#define POSITIVE 0.0, INF, 1, 0
+#define NONNEG 0.0, INF, 0, 0
+#define RANGE(a, b) (a), (b), 0, 0
+
+#define SCALAR 1, 1
+#define PER_AXIS 1, 3
+#define LIST 1, 0
+
+static const fa_config_key_t keys[] = {
+    /* section, key, type, count, when, required, default, choices, range, doc */
+    {"grid", "dim", FA_KEY_INT, SCALAR, NULL, 1, NULL, NULL, RANGE(1, 3),
+     "space dimension d"},
+    {"grid", "cells", FA_KEY_INT, PER_AXIS, NULL, 1, NULL, NULL, RANGE(1, INF),
+     "cells per axis, x first (one value: the same on every axis)"},
+    {"grid", "length", FA_KEY_REAL, PER_AXIS, NULL, 1, NULL, NULL, POSITIVE,
+     "box length per axis, x first; the box is [-L/2, L/2), periodic"},
+
+    {"species", "count", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 64),
+     "number of species N"},
+    {"species", "names", FA_KEY_TEXT, LIST, NULL, 0, NULL, NULL, ANY,
+     "one name per species (default s1 s2 ...)"},
+
+    {"kernel.I.J", "type", FA_KEY_WORD, SCALAR, NULL, 1, NULL, "riesz|gaussian|morse", ANY,
+     "kernel K_IJ acting on species I from species J (1-based); absent section = no interaction"},
+    {"kernel.I.J", "strength", FA_KEY_REAL, SCALAR, "riesz|gaussian", 1, NULL, NULL, ANY,
+     "C; positive repels, negative attracts"},
+    {"kernel.I.J", "alpha", FA_KEY_REAL, SCALAR, "riesz", 1, NULL, NULL, RANGE(0, 3),
+     "exponent of C|x|^-alpha, 0 < alpha < d; s = (d - alpha)/2"},
+    {"kernel.I.J", "length", FA_KEY_REAL, SCALAR, "gaussian", 1, NULL, NULL, POSITIVE,
+     "l in C exp(-|x|^2/l)"},
+    {"kernel.I.J", "attraction", FA_KEY_REAL, SCALAR, "morse", 0, "0", NULL, NONNEG,
+     "C_a in -C_a exp(-|x|/l_a) + C_r exp(-|x|/l_r)"},
+    {"kernel.I.J", "attraction_length", FA_KEY_REAL, SCALAR, "morse", 0, "1", NULL, POSITIVE,
+     "l_a"},
+    {"kernel.I.J", "repulsion", FA_KEY_REAL, SCALAR, "morse", 0, "0", NULL, NONNEG, "C_r"},
+    {"kernel.I.J", "repulsion_length", FA_KEY_REAL, SCALAR, "morse", 0, "1", NULL, POSITIVE,
+     "l_r"},
+
+    {"initial.I", "type", FA_KEY_WORD, SCALAR, NULL, 1, NULL,
+     "barenblatt|gaussian|plateau|mode|file", ANY,
+     "initial density of species I (cell averages of the profile)"},
+    {"initial.I", "mass", FA_KEY_REAL, SCALAR, "barenblatt|gaussian", 1, NULL, NULL, POSITIVE,
+     "total mass M"},
+    {"initial.I", "time", FA_KEY_REAL, SCALAR, "barenblatt", 1, NULL, NULL, POSITIVE,
+     "t0: the exact self-similar solution at time t0 (needs a riesz kernel I.I)"},
+    {"initial.I", "width", FA_KEY_REAL, SCALAR, "gaussian", 1, NULL, NULL, POSITIVE,
+     "sigma in M (2 pi sigma^2)^(-d/2) exp(-|x-c|^2 / (2 sigma^2)), periodised"},
+    {"initial.I", "center", FA_KEY_REAL, PER_AXIS, "barenblatt|gaussian|plateau", 0, "0", NULL,
+     ANY, "centre c, x first (one value: the same on every axis)"},
+    {"initial.I", "value", FA_KEY_REAL, SCALAR, "plateau", 1, NULL, NULL, NONNEG,
+     "rho0 inside the ball |x - c| < R"},
+    {"initial.I", "radius", FA_KEY_REAL, SCALAR, "plateau", 1, NULL, NULL, POSITIVE, "R"},
+    {"initial.I", "background", FA_KEY_REAL, SCALAR, "plateau", 0, "0", NULL, NONNEG,
+     "rho_b outside the ball"},
+    {"initial.I", "mean", FA_KEY_REAL, SCALAR, "mode", 1, NULL, NULL, NONNEG,
+     "rho_bar in rho_bar + delta cos(k.x), k = 2 pi m / L"},
+    {"initial.I", "amplitude", FA_KEY_REAL, SCALAR, "mode", 1, NULL, NULL, ANY,
+     "delta, |delta| <= rho_bar"},
+    {"initial.I", "wavenumber", FA_KEY_INT, PER_AXIS, "mode", 1, NULL, NULL, ANY,
+     "integers m, x first (one per axis)"},
+    {"initial.I", "path", FA_KEY_TEXT, SCALAR, "file", 1, NULL, NULL, ANY,
+     "run file (NetCDF) to take the density from; its grid must match"},
+    {"initial.I", "time", FA_KEY_REAL, SCALAR, "file", 0, NULL, NULL, ANY,
+     "record time to take (default: the last record)"},
+    {"initial.I", "species", FA_KEY_INT, SCALAR, "file", 0, NULL, NULL, RANGE(1, 64),
+     "species index in the file (default: I)"},
+
+    {"time", "start", FA_KEY_REAL, SCALAR, NULL, 0, "0", NULL, ANY,
+     "time of the initial data"},
+    {"time", "end", FA_KEY_REAL, SCALAR, NULL, 1, NULL, NULL, ANY, "final time T (> start)"},
+    {"time", "outputs", FA_KEY_INT, SCALAR, NULL, 0, "10", NULL, RANGE(1, 1000000),
+     "records after the initial one, evenly spaced up to end"},
+    {"time", "output_every", FA_KEY_REAL, SCALAR, NULL, 0, NULL, NULL, POSITIVE,
+     "record interval (instead of outputs); end is always recorded"},
+
+    {"solver", "method", FA_KEY_WORD, SCALAR, NULL, 0, "bdf", "bdf|adams|ssprk3", ANY,
+     "CVODE BDF (stiff), CVODE Adams, or explicit SSP-RK3 with a positivity step bound"},
+    {"solver", "scheme", FA_KEY_WORD, SCALAR, NULL, 0, "muscl", "upwind|muscl", ANY,
+     "first-order upwind or MUSCL (second order, limited slopes)"},
+    {"solver", "limiter", FA_KEY_WORD, SCALAR, NULL, 0, "vanalbada",
+     "minmod|vanalbada|vanleer|mc|superbee", ANY, "slope limiter of the MUSCL scheme"},
+    {"solver", "rtol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-6", NULL, 0.0, 1.0, 1, 1,
+     "relative tolerance (CVODE)"},
+    {"solver", "atol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-12", NULL, POSITIVE,
+     "absolute tolerance (CVODE)"},
+    {"solver", "preconditioner", FA_KEY_WORD, SCALAR, NULL, 0, "fft", "fft|none", ANY,
+     "Krylov preconditioner: spectral 1 + gamma rho_ref |k|^2 K^_ii(k) per species, or none"},
+    {"solver", "nonnegative", FA_KEY_WORD, SCALAR, NULL, 0, "no", "yes|no", ANY,
+     "BDF/Adams: enforce rho >= 0 by CVODE's constraints (mass then drifts at tolerance level; "
+     "without: mass exact to rounding, rho >= -O(atol))"},
+    {"solver", "threads", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 1024),
+     "threads for FFTW and the flux loops"},
+    {"solver", "max_steps", FA_KEY_INT, SCALAR, NULL, 0, "10000000", NULL, RANGE(1, INF),
+     "most time steps in a run before it is stopped as failed"},
+    {"solver", "cfl", FA_KEY_REAL, SCALAR, NULL, 0, "0.9", NULL, 0.0, 1.0, 1, 0,
+     "SSP-RK3: fraction of the positivity and stability step bound"},
+    {"solver", "fft_planning", FA_KEY_WORD, SCALAR, NULL, 0, "estimate", "estimate|measure",
+     ANY, "FFTW planner effort"},
+    {"solver", "wisdom", FA_KEY_TEXT, SCALAR, NULL, 0, NULL, NULL, ANY,
+     "file FFTW wisdom is read from and saved to"},
+
+    {"output", "file", FA_KEY_TEXT, SCALAR, NULL, 0, NULL, NULL, ANY,
+     "run file to write (default: the config file's name with .nc); -o overrides"},
+    {"output", "hs", FA_KEY_REAL, LIST, NULL, 0, "0 1 2", NULL, NONNEG,
+     "orders s of the H^s norms recorded in hs_norm"},
+};
+
+const fa_config_key_t *fa_config_keys(int *n)
+{
+    if (n) *n = (int)(sizeof keys / sizeof keys[0]);
+    return keys;
+}
+
+static const char *type_name(fa_key_type_t t)
+{
+    switch (t) {
+    case FA_KEY_INT: return "integer";
+    case FA_KEY_REAL: return "real";
+    case FA_KEY_WORD: return "word";
+    default: return "text";
+    }
+}
+
+/* Markdown table cells: a '|' inside a cell must be escaped. */
+static void write_cell(FILE *out, const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        if (*c == '|') fputc('\\', out);
+        fputc(*c, out);
+    }
+}
+
+static void write_range(FILE *out, const fa_config_key_t *k)
+{
+    if (k->type != FA_KEY_INT && k->type != FA_KEY_REAL) return;
+    if (isinf(k->lo) && isinf(k->hi)) return;
+    if (isinf(k->hi))
+        fprintf(out, " %s %g", k->lo_open ? ">" : ">=", k->lo);
+    else
+        fprintf(out, " in %c%g, %g%c", k->lo_open ? '(' : '[', k->lo, k->hi, k->hi_open ? ')' : ']');
+}
+
+int fa_config_write_reference(FILE *out)
+{
+    fprintf(out, "| section | key | value | applies to | default | meaning |\n");
+    fprintf(out, "|---|---|---|---|---|---|\n");
+    int n;
+    const fa_config_key_t *k = fa_config_keys(&n);
+    for (int i = 0; i < n; i++, k++) {
+        fprintf(out, "| [%s] | %s | ", k->section, k->key);
+        if (k->choices)
+            write_cell(out, k->choices);
+        else
+            fprintf(out, "%s", type_name(k->type));
+        if (k->max_count != 1)
+            fprintf(out, k->max_count == 0 ? " list" : " (1 to %d values)", k->max_count);
+        write_range(out, k);
+        fprintf(out, " | ");
+        write_cell(out, k->when ? k->when : "all");
+        fprintf(out, " | %s | ", k->required ? "**required**" : (k->deflt ? k->deflt : "—"));
+        write_cell(out, k->doc);
+        fprintf(out, " |\n");
+    }
+    return ferror(out) ? FA_ERROR(FA_EIO, "cannot write the key reference") : FA_OK;
+}

@@ -1,0 +1,387 @@
+/* Building a model from a configuration: every check that needs more than one key (alpha
+ * against the dimension, counts per axis, a Riesz self-kernel for a Barenblatt profile, a
+ * readable restart file) happens here, before any run starts. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CFG_ERROR(cfg, sec, key, ...)                                                     \
+    fa_error_at(FA_ECONFIG, __FILE__, __LINE__, "%s: [%s] %s = %s: %s",                  \
+                fa_config_where((cfg), (sec), (key)), (sec), (key),                       \
+                fa_config_value((cfg), (sec), (key)) ? fa_config_value((cfg), (sec), (key)) : "", \
+                model_msg(__VA_ARGS__))
+
+static _Thread_local char msgbuf[512];
+static const char *model_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *model_msg(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msgbuf, sizeof msgbuf, fmt, ap);
+    va_end(ap);
+    return msgbuf;
+}
+
+static int get_real(const fa_config_t *c, const char *sec, const char *key, double *v)
+{
+    int n = fa_config_reals(c, sec, key, v, 1);
+    return n < 0 ? n : FA_OK;
+}
+
+static int get_long(const fa_config_t *c, const char *sec, const char *key, long *v)
+{
+    int n = fa_config_ints(c, sec, key, v, 1);
+    return n < 0 ? n : FA_OK;
+}
+
+/* A per-axis list: one value (the same on every axis) or exactly `dim` values. */
+static int per_axis_reals(const fa_config_t *c, const char *sec, const char *key, int dim, double v[3])
+{
+    int n = fa_config_reals(c, sec, key, v, 3);
+    if (n < 0) return n;
+    if (n == 1)
+        v[1] = v[2] = v[0];
+    else if (n != dim)
+        return CFG_ERROR(c, sec, key, "expected 1 or %d values (one per axis, x first), got %d", dim, n);
+    for (int a = dim; a < 3; a++) v[a] = 0;
+    return FA_OK;
+}
+
+static int per_axis_longs(const fa_config_t *c, const char *sec, const char *key, int dim, long v[3],
+                          int allow_one)
+{
+    int n = fa_config_ints(c, sec, key, v, 3);
+    if (n < 0) return n;
+    if (n == 1 && allow_one)
+        v[1] = v[2] = v[0];
+    else if (n != dim)
+        return CFG_ERROR(c, sec, key, "expected %s%d values (one per axis, x first), got %d",
+                         allow_one ? "1 or " : "", dim, n);
+    for (int a = dim; a < 3; a++) v[a] = allow_one ? 1 : 0;
+    return FA_OK;
+}
+
+static const char *word(const fa_config_t *c, const char *sec, const char *key)
+{
+    const char *v = fa_config_value(c, sec, key);
+    return v ? v : "";
+}
+
+/* ---- pieces of the model ----------------------------------------------------------- */
+
+static int read_grid(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    long dim, n[3];
+    double L[3];
+    FA_TRY(get_long(c, "grid", "dim", &dim));
+    FA_TRY(per_axis_longs(c, "grid", "cells", (int)dim, n, 1));
+    FA_TRY(per_axis_reals(c, "grid", "length", (int)dim, L));
+    for (int a = 0; a < dim; a++) {
+        if (n[a] < 1) return CFG_ERROR(c, "grid", "cells", "cells must be positive");
+        if (n[a] > (1L << 24)) return CFG_ERROR(c, "grid", "cells", "more than 2^24 cells along an axis");
+        if (!(L[a] > 0)) return CFG_ERROR(c, "grid", "length", "lengths must be positive");
+    }
+    double total = (double)n[0] * n[1] * n[2];
+    if (total > 4e9) return CFG_ERROR(c, "grid", "cells", "%.3g cells is more than this build handles", total);
+    return fa_grid_create((int)dim, n, L, &m->grid);
+}
+
+static int read_species(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    long N;
+    FA_TRY(get_long(c, "species", "count", &N));
+    m->nspecies = (int)N;
+    m->names = fa_calloc((size_t)N, sizeof(char *));
+    if (!m->names) return FA_ENOMEM;
+    const char *names = fa_config_get(c, "species", "names");
+    if (!names) {
+        for (int i = 0; i < N; i++)
+            if (!(m->names[i] = fa_asprintf("s%d", i + 1))) return FA_ENOMEM;
+        return FA_OK;
+    }
+    char *buf = fa_strdup(names), *save = NULL;
+    if (!buf) return FA_ENOMEM;
+    int i = 0, rc = FA_OK;
+    for (char *tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save), i++) {
+        if (i >= N) break;
+        for (int j = 0; j < i; j++)
+            if (strcmp(m->names[j], tok) == 0) rc = CFG_ERROR(c, "species", "names", "name '%s' given twice", tok);
+        if (rc == FA_OK && strlen(tok) > 64) rc = CFG_ERROR(c, "species", "names", "name longer than 64 characters");
+        if (rc) break;
+        if (!(m->names[i] = fa_strdup(tok))) rc = FA_ENOMEM;
+    }
+    free(buf);
+    if (rc == FA_OK && i != N)
+        rc = CFG_ERROR(c, "species", "names", "%d names for %ld species", i + (int)(i > N), N);
+    return rc;
+}
+
+static int read_kernels(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    int N = m->nspecies, d = m->grid->dim;
+    m->kernels = fa_calloc((size_t)N * N, sizeof *m->kernels);
+    if (!m->kernels) return FA_ENOMEM;
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++) {
+            char sec[64];
+            snprintf(sec, sizeof sec, "kernel.%d.%d", i + 1, j + 1);
+            const char *type = fa_config_get(c, sec, "type");
+            if (!type) continue;
+            fa_kernel_t *K = &m->kernels[i * N + j];
+            K->type = fa_kernel_type_lookup(type);
+            switch (K->type) {
+            case FA_KERNEL_RIESZ:
+                FA_TRY(get_real(c, sec, "strength", &K->strength));
+                FA_TRY(get_real(c, sec, "alpha", &K->alpha));
+                if (!(K->alpha > 0 && K->alpha < d))
+                    return CFG_ERROR(c, sec, "alpha", "alpha must lie in (0, d) = (0, %d)", d);
+                if (i == j && K->strength <= 0)
+                    fa_log(FA_LOG_WARN, "%s: [%s] a Riesz self-kernel with strength <= 0 is attractive and "
+                           "ill-posed (the paper takes C_i > 0)", fa_config_where(c, sec, "strength"), sec);
+                if (d - K->alpha > 2 + 1e-12)
+                    fa_log(FA_LOG_WARN, "%s: [%s] alpha < d - 2 lies outside the paper's theory "
+                           "(-2 <= alpha - d <= 0)", fa_config_where(c, sec, "alpha"), sec);
+                break;
+            case FA_KERNEL_GAUSSIAN:
+                FA_TRY(get_real(c, sec, "strength", &K->strength));
+                FA_TRY(get_real(c, sec, "length", &K->length));
+                break;
+            case FA_KERNEL_MORSE:
+                FA_TRY(get_real(c, sec, "attraction", &K->attraction));
+                FA_TRY(get_real(c, sec, "attraction_length", &K->attraction_length));
+                FA_TRY(get_real(c, sec, "repulsion", &K->repulsion));
+                FA_TRY(get_real(c, sec, "repulsion_length", &K->repulsion_length));
+                break;
+            default:
+                return CFG_ERROR(c, sec, "type", "unknown kernel type");
+            }
+        }
+    return FA_OK;
+}
+
+static int read_initial(fa_model_t *m, int i)
+{
+    const fa_config_t *c = m->config;
+    const fa_grid_t *g = m->grid;
+    int d = g->dim, N = m->nspecies;
+    fa_initial_t *in = &m->initial[i];
+    char sec[64];
+    snprintf(sec, sizeof sec, "initial.%d", i + 1);
+    int type = fa_initial_lookup(word(c, sec, "type"));
+    if (type < 0) return CFG_ERROR(c, sec, "type", "unknown initial profile");
+    in->type = (fa_init_type_t)type;
+    switch (in->type) {
+    case FA_INIT_BARENBLATT: {
+        FA_TRY(get_real(c, sec, "mass", &in->mass));
+        FA_TRY(get_real(c, sec, "time", &in->time));
+        FA_TRY(per_axis_reals(c, sec, "center", d, in->center));
+        const fa_kernel_t *K = &m->kernels[i * N + i];
+        if (!fa_kernel_riesz_params(K, d, &in->kappa, &in->s))
+            return CFG_ERROR(c, sec, "type", "a Barenblatt profile needs a riesz self-kernel [kernel.%d.%d]", i + 1, i + 1);
+        if (!(in->kappa > 0))
+            return CFG_ERROR(c, sec, "type", "a Barenblatt profile needs a repulsive self-kernel (strength > 0)");
+        if (in->s > 1 + 1e-12)
+            return CFG_ERROR(c, sec, "type", "the Barenblatt profile needs s = (d - alpha)/2 <= 1 (alpha >= d - 2)");
+        double b = 1.0 / (d + 2 - 2 * in->s);
+        double R = pow(in->mass / fa_barenblatt_mass0(d, in->s) * in->kappa * in->time, b);
+        for (int a = 0; a < d; a++)
+            if (2 * R > g->L[a])
+                return CFG_ERROR(c, sec, "time", "the support (radius %.4g) does not fit in the box (length %g)",
+                                 R, g->L[a]);
+        break;
+    }
+    case FA_INIT_GAUSSIAN:
+        FA_TRY(get_real(c, sec, "mass", &in->mass));
+        FA_TRY(get_real(c, sec, "width", &in->width));
+        FA_TRY(per_axis_reals(c, sec, "center", d, in->center));
+        break;
+    case FA_INIT_PLATEAU:
+        FA_TRY(get_real(c, sec, "value", &in->value));
+        FA_TRY(get_real(c, sec, "radius", &in->radius));
+        FA_TRY(get_real(c, sec, "background", &in->background));
+        FA_TRY(per_axis_reals(c, sec, "center", d, in->center));
+        break;
+    case FA_INIT_MODE:
+        FA_TRY(get_real(c, sec, "mean", &in->mean));
+        FA_TRY(get_real(c, sec, "amplitude", &in->amplitude));
+        FA_TRY(per_axis_longs(c, sec, "wavenumber", d, in->wavenumber, 0));
+        if (fabs(in->amplitude) > in->mean)
+            return CFG_ERROR(c, sec, "amplitude", "|amplitude| must not exceed mean (the density would be negative)");
+        for (int a = 0; a < d; a++)
+            if (2 * labs(in->wavenumber[a]) > g->n[a])
+                return CFG_ERROR(c, sec, "wavenumber", "wavenumber %ld along axis %d is above the grid's Nyquist number %ld",
+                                 in->wavenumber[a], a, g->n[a] / 2);
+        break;
+    case FA_INIT_FILE: {
+        const char *path = fa_config_get(c, sec, "path");
+        if (!(in->path = fa_strdup(path))) return FA_ENOMEM;
+        in->has_time = fa_config_get(c, sec, "time") != NULL;
+        if (in->has_time) FA_TRY(get_real(c, sec, "time", &in->time));
+        long sp = i + 1;
+        if (fa_config_get(c, sec, "species")) FA_TRY(get_long(c, sec, "species", &sp));
+        in->file_species = (int)sp - 1;
+        break;
+    }
+    }
+    return FA_OK;
+}
+
+static int read_time(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    FA_TRY(get_real(c, "time", "start", &m->t_start));
+    FA_TRY(get_real(c, "time", "end", &m->t_end));
+    if (!(m->t_end > m->t_start))
+        return CFG_ERROR(c, "time", "end", "end must be later than start = %g", m->t_start);
+    double span = m->t_end - m->t_start;
+    if (fa_config_get(c, "time", "output_every")) {
+        double every;
+        FA_TRY(get_real(c, "time", "output_every", &every));
+        double k = span / every;
+        if (k > 1e6) return CFG_ERROR(c, "time", "output_every", "more than 10^6 records");
+        long nint = (long)ceil(k - 1e-9);
+        m->nout = (int)nint + 1;
+        if (!(m->out_times = fa_malloc((size_t)m->nout * sizeof(double)))) return FA_ENOMEM;
+        for (int i = 0; i < m->nout; i++) m->out_times[i] = m->t_start + i * every;
+        m->out_times[m->nout - 1] = m->t_end;
+    } else {
+        long K;
+        FA_TRY(get_long(c, "time", "outputs", &K));
+        m->nout = (int)K + 1;
+        if (!(m->out_times = fa_malloc((size_t)m->nout * sizeof(double)))) return FA_ENOMEM;
+        for (int i = 0; i < m->nout; i++) m->out_times[i] = m->t_start + span * i / (double)K;
+        m->out_times[m->nout - 1] = m->t_end;
+    }
+    return FA_OK;
+}
+
+static int read_solver(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    fa_solver_options_t *o = &m->solver;
+    const char *method = word(c, "solver", "method");
+    o->method = strcmp(method, "adams") == 0 ? FA_METHOD_ADAMS
+              : strcmp(method, "ssprk3") == 0 ? FA_METHOD_SSPRK3 : FA_METHOD_BDF;
+    o->scheme = strcmp(word(c, "solver", "scheme"), "upwind") == 0 ? FA_SCHEME_UPWIND : FA_SCHEME_MUSCL;
+    o->limiter = fa_limiter_lookup(word(c, "solver", "limiter"));
+    if (o->limiter < 0) return CFG_ERROR(c, "solver", "limiter", "unknown limiter");
+    FA_TRY(get_real(c, "solver", "rtol", &o->rtol));
+    FA_TRY(get_real(c, "solver", "atol", &o->atol));
+    o->preconditioner = strcmp(word(c, "solver", "preconditioner"), "none") == 0 ? FA_PRECOND_NONE : FA_PRECOND_FFT;
+    long threads;
+    FA_TRY(get_long(c, "solver", "threads", &threads));
+    o->threads = (int)threads;
+    FA_TRY(get_long(c, "solver", "max_steps", &o->max_steps));
+    FA_TRY(get_real(c, "solver", "cfl", &o->cfl));
+    o->fft_measure = strcmp(word(c, "solver", "fft_planning"), "measure") == 0;
+    o->nonnegative = strcmp(word(c, "solver", "nonnegative"), "yes") == 0;
+    o->wisdom = fa_config_get(c, "solver", "wisdom"); /* owned by m->config */
+    return FA_OK;
+}
+
+static int read_output(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    const char *file = fa_config_get(c, "output", "file");
+    if (file) {
+        m->output_file = fa_strdup(file);
+    } else { /* the config's name with .nc, in the current directory */
+        const char *name = fa_config_name(c), *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        const char *dot = strrchr(base, '.');
+        size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+        m->output_file = fa_asprintf("%.*s.nc", (int)len, base);
+    }
+    if (!m->output_file) return FA_ENOMEM;
+    double hs[64];
+    int n = fa_config_reals(c, "output", "hs", hs, 64);
+    if (n < 0) return n;
+    m->nhs = n;
+    if (!(m->hs = fa_malloc((size_t)(n ? n : 1) * sizeof(double)))) return FA_ENOMEM;
+    memcpy(m->hs, hs, (size_t)n * sizeof(double));
+    return FA_OK;
+}
+
+int fa_model_create(const fa_config_t *cfg, fa_model_t **out)
+{
+    *out = NULL;
+    FA_TRY(fa_config_validate(cfg));
+    fa_model_t *m = fa_calloc(1, sizeof *m);
+    if (!m) return FA_ENOMEM;
+    int rc = fa_config_copy(cfg, &m->config);
+    if (!rc) rc = read_grid(m);
+    if (!rc) rc = read_species(m);
+    if (!rc) rc = read_kernels(m);
+    if (!rc && !(m->initial = fa_calloc((size_t)m->nspecies, sizeof *m->initial))) rc = FA_ENOMEM;
+    for (int i = 0; !rc && i < m->nspecies; i++) rc = read_initial(m, i);
+    if (!rc) rc = read_time(m);
+    if (!rc) rc = read_solver(m);
+    if (!rc) rc = read_output(m);
+    /* restart files: check now (readable, matching grid, record present), not mid-run */
+    for (int i = 0; !rc && i < m->nspecies; i++) {
+        const fa_initial_t *in = &m->initial[i];
+        if (in->type != FA_INIT_FILE) continue;
+        char sec[64];
+        snprintf(sec, sizeof sec, "initial.%d", i + 1);
+        rc = fa_runfile_check(in->path, in->file_species, in->has_time, in->time, m->grid);
+        if (rc) rc = fa_error_at(rc, __FILE__, __LINE__, "%s: [%s] path = %s: %s",
+                                 fa_config_where(cfg, sec, "path"), sec, in->path, fa_last_error());
+    }
+    if (rc) {
+        fa_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return FA_OK;
+}
+
+void fa_model_free(fa_model_t *m)
+{
+    if (!m) return;
+    if (m->names)
+        for (int i = 0; i < m->nspecies; i++) free(m->names[i]);
+    free(m->names);
+    if (m->initial)
+        for (int i = 0; i < m->nspecies; i++) free(m->initial[i].path);
+    free(m->initial);
+    free(m->kernels);
+    free(m->out_times);
+    free(m->hs);
+    free(m->output_file);
+    fa_grid_free(m->grid);
+    fa_config_free(m->config);
+    free(m);
+}
+
+const fa_config_t *fa_model_config(const fa_model_t *m) { return m->config; }
+const fa_grid_t *fa_model_grid(const fa_model_t *m) { return m->grid; }
+int fa_model_species(const fa_model_t *m) { return m->nspecies; }
+const char *fa_model_species_name(const fa_model_t *m, int i) { return m->names[i]; }
+const fa_kernel_t *fa_model_kernel(const fa_model_t *m, int i, int j) { return &m->kernels[i * m->nspecies + j]; }
+const fa_kernel_t *fa_model_kernels(const fa_model_t *m) { return m->kernels; }
+double fa_model_t_start(const fa_model_t *m) { return m->t_start; }
+double fa_model_t_end(const fa_model_t *m) { return m->t_end; }
+const char *fa_model_output_file(const fa_model_t *m) { return m->output_file; }
+
+const double *fa_model_output_times(const fa_model_t *m, int *n)
+{
+    *n = m->nout;
+    return m->out_times;
+}
+
+const double *fa_model_hs_orders(const fa_model_t *m, int *n)
+{
+    *n = m->nhs;
+    return m->hs;
+}
+
+int fa_model_initial(const fa_model_t *m, int i, double *rho)
+{
+    if (i < 0 || i >= m->nspecies) return FA_ERROR(FA_EINVAL, "species %d out of range", i);
+    return fa_initial_fill(m->grid, &m->initial[i], rho);
+}
