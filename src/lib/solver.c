@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fv.h"
-#include "sundials_compat.h"
+#include "nvector.h"
 
 struct fa_solver {
     const fa_model_t *model;
@@ -153,8 +153,8 @@ static int cvode_setup(fa_solver_t *s)
     SUNContext_ClearErrHandlers(s->ctx);
     SUNContext_PushErrHandler(s->ctx, cv_error_handler, s);
 #endif
-    s->nv_y = N_VMake_Serial(len, s->y, s->ctx);
-    s->nv_constraints = N_VNew_Serial(len, s->ctx);
+    s->nv_y = fa_nvector_new(s->ctx, len, s->y, s->opt.threads);
+    s->nv_constraints = fa_nvector_new(s->ctx, len, NULL, s->opt.threads);
     if (!s->nv_y || !s->nv_constraints) return FA_ERROR(FA_ENOMEM, "cannot create CVODE vectors");
     N_VConst(1.0, s->nv_constraints); /* rho >= 0 */
     int bdf = s->opt.method == FA_METHOD_BDF;
