@@ -14,6 +14,7 @@ typedef struct {
     char *section, *key, *value;
     int line;      /* 0 = command line */
     char *where;   /* "file:line" or "--set section.key" */
+    char *section_where; /* "file:line" of the section's header, or as where */
 } entry_t;
 
 struct fa_config {
@@ -34,7 +35,7 @@ static entry_t *find(const fa_config_t *c, const char *section, const char *key)
 }
 
 static int set_entry(fa_config_t *c, const char *section, const char *key, const char *value,
-                     int line, const char *where)
+                     int line, const char *where, const char *section_where)
 {
     entry_t *e = find(c, section, key);
     if (e) {
@@ -63,12 +64,14 @@ static int set_entry(fa_config_t *c, const char *section, const char *key, const
     e->key = fa_strdup(key);
     e->value = fa_strdup(value);
     e->where = fa_strdup(where);
+    e->section_where = fa_strdup(section_where ? section_where : where);
     e->line = line;
-    if (!e->section || !e->key || !e->value || !e->where) {
+    if (!e->section || !e->key || !e->value || !e->where || !e->section_where) {
         free(e->section);
         free(e->key);
         free(e->value);
         free(e->where);
+        free(e->section_where);
         return FA_ENOMEM;
     }
     c->n++;
@@ -83,6 +86,7 @@ void fa_config_free(fa_config_t *c)
         free(c->e[i].key);
         free(c->e[i].value);
         free(c->e[i].where);
+        free(c->e[i].section_where);
     }
     free(c->e);
     free(c->name);
@@ -110,7 +114,7 @@ int fa_config_copy(const fa_config_t *src, fa_config_t **out)
     if (src->text && !(c->text = fa_strdup(src->text))) goto fail;
     for (int i = 0; i < src->n; i++) {
         const entry_t *e = &src->e[i];
-        if (set_entry(c, e->section, e->key, e->value, e->line, e->where)) goto fail;
+        if (set_entry(c, e->section, e->key, e->value, e->line, e->where, e->section_where)) goto fail;
     }
     *out = c;
     return FA_OK;
@@ -131,9 +135,9 @@ const char *fa_config_where(const fa_config_t *c, const char *section, const cha
 {
     const entry_t *e = find(c, section, key);
     if (e) return e->where;
-    /* absent key: the section's first line, if the section exists */
+    /* absent key: the section's header line, if the section exists */
     for (int i = 0; i < c->n; i++)
-        if (strcmp(c->e[i].section, section) == 0) return c->e[i].where;
+        if (strcmp(c->e[i].section, section) == 0) return c->e[i].section_where;
     return c->name;
 }
 
@@ -145,6 +149,7 @@ typedef struct {
     int line;         /* line number of the line last handed to inih */
     int line_started_blank; /* that line starts with whitespace (inih: continuation) */
     int too_long;     /* line number of an over-long line */
+    int header_line;  /* line of the last [section] header */
     int error;        /* first error code from the handler */
     char last_section[256], last_key[256];
 } parse_state_t;
@@ -165,6 +170,9 @@ static char *reader(char *str, int num, void *stream)
     memcpy(str, ps->text, len);
     str[len] = '\0';
     ps->line_started_blank = len > 0 && (str[0] == ' ' || str[0] == '\t');
+    const char *p = str;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '[') ps->header_line = ps->line;
     ps->text += len;
     return str;
 }
@@ -189,9 +197,11 @@ static int handler(void *user, const char *section, const char *name, const char
                              c->name, ps->line, section, name, e->where);
         return 0;
     }
-    char where[1024];
+    char where[1024], swhere[1024];
     snprintf(where, sizeof where, "%s:%d", c->name, ps->line);
-    if (set_entry(c, section, name, value, ps->line, where)) return ps->error = FA_ENOMEM, 0;
+    snprintf(swhere, sizeof swhere, "%s:%d", c->name, ps->header_line);
+    if (set_entry(c, section, name, value, ps->line, where, ps->header_line ? swhere : NULL))
+        return ps->error = FA_ENOMEM, 0;
     snprintf(ps->last_section, sizeof ps->last_section, "%s", section);
     snprintf(ps->last_key, sizeof ps->last_key, "%s", name);
     return 1;
@@ -329,7 +339,7 @@ int fa_config_set(fa_config_t *c, const char *assignment)
     }
     char where[512];
     snprintf(where, sizeof where, "--set %s.%s", section, key);
-    rc = set_entry(c, section, key, value, 0, where);
+    rc = set_entry(c, section, key, value, 0, where, NULL);
 done:
     free(a);
     return rc;
@@ -492,7 +502,7 @@ int fa_config_validate(const fa_config_t *c)
             return FA_ERROR(FA_ECONFIG,
                             "%s: unknown section [%s] (known: grid, species, kernel.I.J, "
                             "initial.I, time, solver, output)",
-                            e->where, e->section);
+                            e->section_where, e->section);
         const char *type = fa_config_get(c, e->section, "type");
         int known;
         const fa_config_key_t *k = lookup_key(pattern, e->key, type, &known);
@@ -528,7 +538,7 @@ int fa_config_validate(const fa_config_t *c)
             if (idx[a] < 1 || idx[a] > nsp)
                 return FA_ERROR(FA_ECONFIG,
                                 "%s: [%s] species index %ld out of range 1..%ld ([species] count = %ld)",
-                                e->where, e->section, idx[a], nsp, nsp);
+                                e->section_where, e->section, idx[a], nsp, nsp);
     }
     for (long s = 1; s <= nsp; s++) {
         char sec[64];
@@ -551,7 +561,7 @@ int fa_config_validate(const fa_config_t *c)
             if (!k[r].required || strcmp(k[r].section, pattern) != 0) continue;
             if (k[r].when && (!type || !word_in(type, k[r].when))) continue;
             if (!fa_config_get(c, e->section, k[r].key))
-                return FA_ERROR(FA_ECONFIG, "%s: [%s] missing required key '%s'%s%s", e->where,
+                return FA_ERROR(FA_ECONFIG, "%s: [%s] missing required key '%s'%s%s", e->section_where,
                                 e->section, k[r].key, type ? " for type = " : "", type ? type : "");
         }
     }

@@ -329,8 +329,12 @@ int fa_model_create(const fa_config_t *cfg, fa_model_t **out)
         char sec[64];
         snprintf(sec, sizeof sec, "initial.%d", i + 1);
         rc = fa_runfile_check(in->path, in->file_species, in->has_time, in->time, m->grid);
-        if (rc) rc = fa_error_at(rc, __FILE__, __LINE__, "%s: [%s] path = %s: %s",
-                                 fa_config_where(cfg, sec, "path"), sec, in->path, fa_last_error());
+        if (rc) {
+            char why[1024];
+            snprintf(why, sizeof why, "%s", fa_last_error());
+            rc = fa_error_at(rc, __FILE__, __LINE__, "%s: [%s] path = %s: %s", fa_config_where(cfg, sec, "path"),
+                             sec, in->path, why);
+        }
     }
     if (rc) {
         fa_model_free(m);
