@@ -35,7 +35,7 @@ static const fa_config_key_t keys[] = {
      "kernel K_IJ acting on species I from species J (1-based); absent section = no interaction"},
     {"kernel.I.J", "strength", FA_KEY_REAL, SCALAR, "riesz|gaussian", 1, NULL, NULL, ANY,
      "C; positive repels, negative attracts"},
-    {"kernel.I.J", "alpha", FA_KEY_REAL, SCALAR, "riesz", 1, NULL, NULL, RANGE(0, 3),
+    {"kernel.I.J", "alpha", FA_KEY_REAL, SCALAR, "riesz", 1, NULL, NULL, 0.0, 3.0, 1, 1,
      "exponent of C|x|^-alpha, 0 < alpha < d; s = (d - alpha)/2"},
     {"kernel.I.J", "length", FA_KEY_REAL, SCALAR, "gaussian", 1, NULL, NULL, POSITIVE,
      "l in C exp(-|x|^2/l)"},

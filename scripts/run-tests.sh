@@ -1,0 +1,12 @@
+#!/bin/sh
+# The test suite on a fresh machine: install dependencies, build, run `make check`, and end
+# with the summary line "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+sh "$top/scripts/setup.sh" || exit 1
+sh "$top/scripts/build.sh" || exit 1
+cd "$top"
+make check -j"$(nproc 2>/dev/null || echo 2)"
+status=$?
+sh "$top/scripts/test-summary.sh" test-suite.log
+exit $status
