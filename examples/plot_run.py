@@ -26,9 +26,10 @@ def species_names(ds):
         names = []
         for row in raw:
             if isinstance(row, (bytes, np.bytes_)):
-                names.append(row.decode().strip("\x00 "))
-            else:
-                names.append(b"".join(np.atleast_1d(row)).decode().strip("\x00 "))
+                row = row.decode()
+            elif not isinstance(row, str):  # undecoded characters
+                row = b"".join(np.atleast_1d(row).astype("S1")).decode()
+            names.append(row.strip("\x00 "))
         return names
     return [f"species {i + 1}" for i in range(ds.sizes["species"])]
 

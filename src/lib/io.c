@@ -96,6 +96,7 @@ static int define_file(fa_output_t *o, const fa_model_t *m)
     int dnm[2] = {ds, dn};
     NC_TRY(p, nc_def_var(nc, "species_name", NC_CHAR, 2, dnm, &v));
     FA_TRY(put_text_att(p, nc, v, "long_name", "species name"));
+    FA_TRY(put_text_att(p, nc, v, "_Encoding", "utf-8")); /* xarray decodes to str */
 
     int drho[5] = {dt, ds};
     for (int a = 0; a < d; a++) drho[2 + a] = dx[d - 1 - a];
