@@ -3,10 +3,17 @@
  * constant or MUSCL-reconstructed face values, conservative differences. No allocation here:
  * every buffer is made in fa_fv_create.
  *
- * Sweeps: along x (contiguous) each row is copied with periodic padding; along the other
- * axes whole rows of `inner` cells are combined, in chunks that stay in cache. The limiter is
- * a compile-time constant in each specialised sweep (table `limiters`), so the inner loops
- * have no calls and vectorise. */
+ * One pass over memory. The field is a stack of planes along the slowest axis (rows in 2D,
+ * xy-planes in 3D). Walking up the stack, each plane's in-plane divergence (x, and y in 3D)
+ * is written to the output while the plane is in cache, then the flux difference across the
+ * slowest axis is subtracted; slopes and fluxes of the slow axis roll through four plane-sized
+ * buffers. So rho and phi are read once and the output written once: the sweeps cost about
+ * one streaming pass, the lower bound the FFTs leave room for.
+ *
+ * The limiter is a compile-time constant in each specialised kernel (table `limiters`), so
+ * the inner loops have no calls and vectorise; the kernels are compiled for AVX2 and
+ * AVX-512 as well as the baseline, chosen at run time. Threads take contiguous blocks of
+ * planes; a block starts by recomputing the flux through its lower face. */
 #include "fv.h"
 
 #include <math.h>
@@ -16,26 +23,38 @@
 #include <omp.h>
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define FA_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef FA_MULTIVERSION
+#define FA_MULTIVERSION
+#endif
+
 /* ---- limiters ---------------------------------------------------------------------- */
 
 enum { LIM_NONE = -1, LIM_MINMOD, LIM_VANALBADA, LIM_VANLEER, LIM_MC, LIM_SUPERBEE };
 
-/* Limited slope from the forward difference a = r[c+1] - r[c] and backward b = r[c] - r[c-1].
- * Every limiter here returns 0 unless a and b agree in sign and stays within 2 min(|a|,|b|),
- * so face values r[c] +- slope/2 lie between the neighbours' values: positive, no new extrema. */
 /* min/max as plain comparisons: libm's fmin/fmax are calls (NaN rules) and stop vectorisation */
 static inline double min2(double a, double b) { return a < b ? a : b; }
 static inline double max2(double a, double b) { return a > b ? a : b; }
 
+/* Limited slope from the forward difference a = r[c+1] - r[c] and backward b = r[c] - r[c-1].
+ * Every limiter here returns 0 unless a and b agree in sign and stays within 2 min(|a|,|b|),
+ * so face values r[c] +- slope/2 lie between the neighbours' values: positive, no new extrema. */
 static inline __attribute__((always_inline)) double limited_slope(int lim, double a, double b)
 {
-    double ab = a * b, aa = fabs(a), bb = fabs(b), sgn = a > 0 ? 1.0 : -1.0;
+    /* written with selects, not branches, so that the loops vectorise: every quotient has a
+     * nonzero denominator whatever the data */
+    int same = a * b > 0;
+    double aa = fabs(a), bb = fabs(b), sgn = copysign(1.0, a);
     switch (lim) {
-    case LIM_MINMOD: return ab > 0 ? sgn * min2(aa, bb) : 0.0;
-    case LIM_VANALBADA: return ab > 0 ? ab * (a + b) / (a * a + b * b) : 0.0;
-    case LIM_VANLEER: return ab > 0 ? 2 * ab / (a + b) : 0.0;
-    case LIM_MC: return ab > 0 ? sgn * min2(min2(2 * aa, 2 * bb), 0.5 * (aa + bb)) : 0.0;
-    case LIM_SUPERBEE: return ab > 0 ? sgn * max2(min2(2 * aa, bb), min2(aa, 2 * bb)) : 0.0;
+    case LIM_MINMOD: return same ? sgn * min2(aa, bb) : 0.0;
+    case LIM_VANALBADA: return (same ? a * b * (a + b) : 0.0) / (same ? a * a + b * b : 1.0);
+    case LIM_VANLEER: return (same ? 2 * a * b : 0.0) / (same ? a + b : 1.0);
+    case LIM_MC: return same ? sgn * min2(min2(2 * aa, 2 * bb), 0.5 * (aa + bb)) : 0.0;
+    case LIM_SUPERBEE: return same ? sgn * max2(min2(2 * aa, bb), min2(aa, 2 * bb)) : 0.0;
     default: return 0.0; /* first-order upwind */
     }
 }
@@ -44,124 +63,163 @@ static inline __attribute__((always_inline)) double limited_slope(int lim, doubl
  * cell's west face value rw. */
 static inline __attribute__((always_inline)) double upwind(double u, double re, double rw)
 {
-    return (u > 0 ? u : 0.0) * re + (u < 0 ? u : 0.0) * rw;
-}
-
-/* ---- sweep along x ----------------------------------------------------------------- */
-
-/* One row of n cells: out[c] = -(F[c+1/2] - F[c-1/2])/h.
- * rp: padded copy r[-2 .. n+1]; pp: padded potential p[-1 .. n]; sl, fl: scratch n+2. */
-static inline __attribute__((always_inline)) void row_x(int lim, long n, double inv_h,
-                                                       const double *restrict rp,
-                                                       const double *restrict pp,
-                                                       double *restrict sl, double *restrict fl,
-                                                       double *restrict out, double *umax)
-{
-    /* slopes of cells -1 .. n (sl[k] is cell k-1) */
-    for (long k = 0; k < n + 2; k++) {
-        const double *r = rp + k + 1; /* r[0] = cell k-1 */
-        sl[k] = limited_slope(lim, r[1] - r[0], r[0] - r[-1]);
-    }
-    /* fluxes through faces -1/2 .. n-1/2 (fl[k]: face between cells k-1 and k) */
-    double um = *umax;
-    for (long k = 0; k < n + 1; k++) {
-        double u = -(pp[k + 1] - pp[k]) * inv_h;
-        double re = rp[k + 1] + 0.5 * sl[k], rw = rp[k + 2] - 0.5 * sl[k + 1];
-        fl[k] = upwind(u, re, rw);
-        um = max2(um, fabs(u));
-    }
-    *umax = um;
-    for (long c = 0; c < n; c++) out[c] = -(fl[c + 1] - fl[c]) * inv_h;
+    return max2(u, 0.0) * re + min2(u, 0.0) * rw;
 }
 
 static inline long wrap(long c, long n) { return ((c % n) + n) % n; }
 
-/* Rows [r0, r1) of the local field (each n_x cells), written (not accumulated) into out. */
-static inline __attribute__((always_inline)) void sweep_x(int lim, const fa_fv_t *fv, int tid,
-                                                         long r0, long r1, const double *rho,
-                                                         const double *phi, double *out,
-                                                         double *umax)
+/* ---- building blocks --------------------------------------------------------------- */
+
+/* Scratch of row_x: slopes of cells -1 .. n (n+2), fluxes through faces -1/2 .. n-1/2 (n+1). */
+#define ROW_X_SCRATCH(n) (2 * (n) + 3)
+
+/* x: one row of n cells, out[c] = -(F[c+1/2] - F[c-1/2])/h, minus (fc[c] - fp[c]) ih2 when
+ * `other` (the flux difference of another axis, folded in so that out is written once).
+ * Interior cells and faces straight from the row; the few that wrap around, separately.
+ * w: ROW_X_SCRATCH(n). */
+static inline __attribute__((always_inline)) void row_x(int lim, long n, double inv_h,
+                                                       const double *restrict r,
+                                                       const double *restrict p,
+                                                       double *restrict w,
+                                                       double *restrict out, int other,
+                                                       const double *restrict fc,
+                                                       const double *restrict fp, double ih2)
 {
-    const fa_grid_t *g = fv->grid;
-    long n = g->n[0];
-    double inv_h = 1.0 / g->h[0];
-    double *rp = fv->scratch[tid], *pp = rp + (n + 4), *sl = pp + (n + 2), *fl = sl + (n + 2);
-    for (long row = r0; row < r1; row++) {
-        const double *r = rho + row * n, *p = phi + row * n;
-        rp[0] = r[wrap(-2, n)];
-        rp[1] = r[n - 1];
-        memcpy(rp + 2, r, (size_t)n * sizeof(double));
-        rp[n + 2] = r[0];
-        rp[n + 3] = r[wrap(1, n)];
-        pp[0] = p[n - 1];
-        memcpy(pp + 1, p, (size_t)n * sizeof(double));
-        pp[n + 1] = p[0];
-        row_x(lim, n, inv_h, rp, pp, sl, fl, out + row * n, umax);
+    double *restrict sl = w + 1, *restrict fl = w + n + 2; /* sl[-1 .. n], fl[0 .. n] */
+    for (long c = 1; c < n - 1; c++) sl[c] = limited_slope(lim, r[c + 1] - r[c], r[c] - r[c - 1]);
+    const long edge[4] = {-1, 0, n - 1, n};
+    for (int e = 0; e < 4; e++) { /* cells whose neighbours wrap (n may be 1 or 2) */
+        long c = edge[e];
+        if (c >= 1 && c < n - 1) continue;
+        double rm = r[wrap(c - 1, n)], r0 = r[wrap(c, n)], rq = r[wrap(c + 1, n)];
+        sl[c] = limited_slope(lim, rq - r0, r0 - rm);
+    }
+    /* face k lies between cells k-1 and k, k = 0 .. n */
+    for (long k = 1; k < n; k++) {
+        double u = -(p[k] - p[k - 1]) * inv_h;
+        fl[k] = upwind(u, r[k - 1] + 0.5 * sl[k - 1], r[k] - 0.5 * sl[k]);
+    }
+    {
+        double u = -(p[0] - p[n - 1]) * inv_h; /* the periodic face, seen from both ends */
+        double f = upwind(u, r[n - 1] + 0.5 * sl[-1], r[0] - 0.5 * sl[0]);
+        fl[0] = f;
+        fl[n] = f;
+    }
+    if (other)
+        for (long c = 0; c < n; c++) out[c] = -(fl[c + 1] - fl[c]) * inv_h - (fc[c] - fp[c]) * ih2;
+    else
+        for (long c = 0; c < n; c++) out[c] = -(fl[c + 1] - fl[c]) * inv_h;
+}
+
+/* A face between two rows (or planes) r0 | r1 of len cells, r2 = r1's upper neighbour:
+ * s_next = slope of r1, f = flux through the face; s_cur holds r0's slope on entry. */
+static inline __attribute__((always_inline)) void face(int lim, long len, double inv_h,
+                                                      const double *restrict r0,
+                                                      const double *restrict r1,
+                                                      const double *restrict r2,
+                                                      const double *restrict p0,
+                                                      const double *restrict p1,
+                                                      const double *restrict s_cur,
+                                                      double *restrict s_next,
+                                                      double *restrict f)
+{
+    for (long j = 0; j < len; j++) {
+        double sn = limited_slope(lim, r2[j] - r1[j], r1[j] - r0[j]);
+        double u = -(p1[j] - p0[j]) * inv_h;
+        f[j] = upwind(u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * sn);
+        s_next[j] = sn;
     }
 }
 
-/* ---- sweep along a slower axis ----------------------------------------------------- */
+static inline __attribute__((always_inline)) void first_slope(int lim, long len, const double *restrict rm,
+                                                             const double *restrict r0,
+                                                             const double *restrict r1,
+                                                             double *restrict s)
+{
+    for (long j = 0; j < len; j++) s[j] = limited_slope(lim, r1[j] - r0[j], r0[j] - rm[j]);
+}
 
-/* Lines along axis a: `outer` blocks of n_a rows, each row `inner` contiguous cells; this
- * handles the chunk [j0, j1) of the inner index, accumulating into out. Periodic in the
- * line index. Slopes and fluxes roll through four chunk-sized buffers. */
-static inline __attribute__((always_inline)) void sweep_rows(int lim, const fa_fv_t *fv, int a, int tid,
-                                                            long j0, long j1, const double *rho,
-                                                            const double *phi, double *out,
-                                                            double *umax)
+/* out -= (f_cur - f_prev) ih [+ (gc - gp) ih2 when `other`] */
+static inline __attribute__((always_inline)) void subtract_difference(long len, double inv_h,
+                                                                     const double *restrict f_cur,
+                                                                     const double *restrict f_prev,
+                                                                     int other,
+                                                                     const double *restrict gc,
+                                                                     const double *restrict gp,
+                                                                     double ih2, double *restrict out)
+{
+    if (other)
+        for (long j = 0; j < len; j++) out[j] -= (f_cur[j] - f_prev[j]) * inv_h + (gc[j] - gp[j]) * ih2;
+    else
+        for (long j = 0; j < len; j++) out[j] -= (f_cur[j] - f_prev[j]) * inv_h;
+}
+
+/* The divergence of plane `c` of a 3D field: x rows, y across the rows, and the z flux
+ * difference (zc - zp) ihz of the plane folded into the y pass. w: thread scratch
+ * (x: ROW_X_SCRATCH(nx), y: 4 nx). */
+static inline __attribute__((always_inline)) void plane_xyz(int lim, const fa_grid_t *g,
+                                                           const double *r, const double *p,
+                                                           const double *zc, const double *zp,
+                                                           double ihz, double *w, double *out)
+{
+    long nx = g->n[0], ny = g->n[1];
+    double ihx = 1.0 / g->h[0], ihy = 1.0 / g->h[1];
+    for (long iy = 0; iy < ny; iy++)
+        row_x(lim, nx, ihx, r + iy * nx, p + iy * nx, w, out + iy * nx, 0, NULL, NULL, 0.0);
+    double *s_cur = w + ROW_X_SCRATCH(nx), *s_next = s_cur + nx, *f_prev = s_next + nx, *f_cur = f_prev + nx;
+#define ROWY(base, c) ((base) + wrap((c), ny) * nx)
+    first_slope(lim, nx, ROWY(r, -2), ROWY(r, -1), ROWY(r, 0), s_cur);
+    for (long c = -1; c < ny; c++) {
+        face(lim, nx, ihy, ROWY(r, c), ROWY(r, c + 1), ROWY(r, c + 2), ROWY(p, c), ROWY(p, c + 1), s_cur, s_next, f_cur);
+        if (c >= 0) subtract_difference(nx, ihy, f_cur, f_prev, 1, zc + c * nx, zp + c * nx, ihz, out + c * nx);
+        double *t = s_cur;
+        s_cur = s_next, s_next = t;
+        t = f_prev, f_prev = f_cur, f_cur = t;
+    }
+#undef ROWY
+}
+
+/* Planes [p0, p1) of the slab: the flux through each plane's upper face first, then the
+ * plane's in-plane divergence with the slow-axis difference folded in (out written once). */
+static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_fv_t *fv, int tid, long p0,
+                                                             long p1, const double *rho, const double *phi,
+                                                             double *out)
 {
     const fa_grid_t *g = fv->grid;
-    long n = g->n[a], inner = g->stride[a], outer = g->nlocal / (n * inner), len = j1 - j0;
-    double inv_h = 1.0 / g->h[a];
-    double *s_cur = fv->scratch[tid], *s_next = s_cur + FA_FV_CHUNK;
-    double *f_prev = s_next + FA_FV_CHUNK, *f_cur = f_prev + FA_FV_CHUNK;
-    double um = *umax;
-#define ROW(base, c) ((base) + (((c) + 2 * n) % n) * inner + j0)
-    for (long o = 0; o < outer; o++) {
-        const double *rb = rho + o * n * inner, *pb = phi + o * n * inner;
-        double *ob = out + o * n * inner;
-        /* slope of cell -1, then faces -1/2 .. n-1/2 */
-        {
-            const double *rm = ROW(rb, -2), *r0 = ROW(rb, -1), *rq = ROW(rb, 0);
-            for (long j = 0; j < len; j++) s_cur[j] = limited_slope(lim, rq[j] - r0[j], r0[j] - rm[j]);
+    int d = g->dim, sa = g->slow;
+    long ps = g->plane, np = g->n[sa];
+    double ihs = 1.0 / g->h[sa];
+    double *w = fv->scratch[tid];
+    double *s_cur = w + fv->inplane_scratch, *s_next = s_cur + ps, *f_prev = s_next + ps, *f_cur = f_prev + ps;
+#define PLANE(base, c) ((base) + wrap((c), np) * ps)
+    first_slope(lim, ps, PLANE(rho, p0 - 2), PLANE(rho, p0 - 1), PLANE(rho, p0), s_cur);
+    for (long c = p0 - 1; c < p1; c++) {
+        face(lim, ps, ihs, PLANE(rho, c), PLANE(rho, c + 1), PLANE(rho, c + 2), PLANE(phi, c), PLANE(phi, c + 1), s_cur,
+             s_next, f_cur);
+        if (c >= p0) {
+            if (d == 2)
+                row_x(lim, g->n[0], 1.0 / g->h[0], PLANE(rho, c), PLANE(phi, c), w, PLANE(out, c), 1, f_cur, f_prev, ihs);
+            else
+                plane_xyz(lim, g, PLANE(rho, c), PLANE(phi, c), f_cur, f_prev, ihs, w, PLANE(out, c));
         }
-        for (long c = -1; c < n; c++) {
-            const double *r0 = ROW(rb, c), *r1 = ROW(rb, c + 1), *r2 = ROW(rb, c + 2);
-            const double *p0 = ROW(pb, c), *p1 = ROW(pb, c + 1);
-            for (long j = 0; j < len; j++) {
-                s_next[j] = limited_slope(lim, r2[j] - r1[j], r1[j] - r0[j]);
-                double u = -(p1[j] - p0[j]) * inv_h;
-                f_cur[j] = upwind(u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * s_next[j]);
-                um = max2(um, fabs(u));
-            }
-            if (c >= 0) {
-                double *oc = ob + c * inner + j0;
-                for (long j = 0; j < len; j++) oc[j] -= (f_cur[j] - f_prev[j]) * inv_h;
-            }
-            double *t = s_cur;
-            s_cur = s_next;
-            s_next = t;
-            t = f_prev;
-            f_prev = f_cur;
-            f_cur = t;
-        }
+        double *t = s_cur;
+        s_cur = s_next, s_next = t;
+        t = f_prev, f_prev = f_cur, f_cur = t;
     }
-#undef ROW
-    *umax = um;
+#undef PLANE
 }
 
 /* ---- specialisations per limiter --------------------------------------------------- */
 
+/* The whole divergence for one thread: 1D lines are one row; otherwise a block of planes. */
 #define FA_FV_SPECIALISE(name, lim)                                                       \
-    static void sweep_x_##name(const fa_fv_t *fv, int tid, long r0, long r1,              \
-                               const double *r, const double *p, double *o, double *um)   \
+    FA_MULTIVERSION static void div_##name(const fa_fv_t *fv, int tid, long p0, long p1,  \
+                                           const double *r, const double *p, double *o)   \
     {                                                                                     \
-        sweep_x(lim, fv, tid, r0, r1, r, p, o, um);                                       \
-    }                                                                                     \
-    static void sweep_rows_##name(const fa_fv_t *fv, int a, int tid, long j0, long j1,    \
-                                  const double *r, const double *p, double *o, double *um) \
-    {                                                                                     \
-        sweep_rows(lim, fv, a, tid, j0, j1, r, p, o, um);                                 \
+        if (fv->grid->dim == 1)                                                           \
+            row_x(lim, fv->grid->n[0], 1.0 / fv->grid->h[0], r, p, fv->scratch[tid], o, 0, NULL, NULL, 0.0); \
+        else                                                                              \
+            sweep_block(lim, fv, tid, p0, p1, r, p, o);                                   \
     }
 
 FA_FV_SPECIALISE(upwind, LIM_NONE)
@@ -173,14 +231,13 @@ FA_FV_SPECIALISE(superbee, LIM_SUPERBEE)
 
 static const struct {
     const char *name;
-    fa_fv_sweep_x_fn x;
-    fa_fv_sweep_rows_fn rows;
+    fa_fv_div_fn div;
 } limiters[] = {
-    {"minmod", sweep_x_minmod, sweep_rows_minmod},
-    {"vanalbada", sweep_x_vanalbada, sweep_rows_vanalbada},
-    {"vanleer", sweep_x_vanleer, sweep_rows_vanleer},
-    {"mc", sweep_x_mc, sweep_rows_mc},
-    {"superbee", sweep_x_superbee, sweep_rows_superbee},
+    {"minmod", div_minmod},
+    {"vanalbada", div_vanalbada},
+    {"vanleer", div_vanleer},
+    {"mc", div_mc},
+    {"superbee", div_superbee},
 };
 #define N_LIMITERS ((int)(sizeof limiters / sizeof limiters[0]))
 
@@ -206,16 +263,13 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
     fv->grid = g;
     fv->nspecies = nspecies;
     fv->threads = threads < 1 ? 1 : threads > FA_FV_MAX_THREADS ? FA_FV_MAX_THREADS : threads;
-    if (scheme == FA_SCHEME_UPWIND) {
-        fv->sweep_x = sweep_x_upwind;
-        fv->sweep_rows = sweep_rows_upwind;
-    } else {
-        fv->sweep_x = limiters[limiter].x;
-        fv->sweep_rows = limiters[limiter].rows;
-    }
-    /* per thread: x sweep needs 4n+8, row sweeps 4 chunks */
-    size_t per = (size_t)(4 * g->n[0] + 8);
-    if (per < 4 * FA_FV_CHUNK) per = 4 * FA_FV_CHUNK;
+    /* a thread needs at least two planes of its own for the blocks to be worth it */
+    if (g->dim == 1) fv->threads = 1;
+    if (fv->threads > g->slow_count / 2) fv->threads = g->slow_count / 2 > 0 ? (int)(g->slow_count / 2) : 1;
+    fv->div = scheme == FA_SCHEME_UPWIND ? div_upwind : limiters[limiter].div;
+    /* per thread: x rows, 3D in-plane y rows (4 nx), slow-axis planes (4 plane) */
+    fv->inplane_scratch = ROW_X_SCRATCH(g->n[0]) + (g->dim == 3 ? 4 * g->n[0] : 0);
+    size_t per = (size_t)(fv->inplane_scratch + (g->dim > 1 ? 4 * g->plane : 0));
     fv->scratch = fa_calloc((size_t)fv->threads, sizeof(double *));
     fv->phi = fftw_malloc((size_t)g->nlocal * sizeof(double));
     if (!fv->scratch || !fv->phi) goto nomem;
@@ -238,15 +292,10 @@ void fa_fv_free(fa_fv_t *fv)
     free(fv);
 }
 
-/* -div(rho u) with u = -grad(phi) for one species; umax[a] receives max |u| on axis a.
- * Threads split the rows of the x sweep and the chunks of the other sweeps; a barrier
- * separates the axes, since each axis adds into every cell. */
-void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out, double umax[3])
+void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out)
 {
-    const fa_grid_t *g = fv->grid;
     int nt = fv->threads;
-    double um_t[FA_FV_MAX_THREADS][3] = {{0}};
-    long rows = g->nlocal / g->n[0];
+    long np = fv->grid->slow_count;
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         int tid = 0, nth = 1;
@@ -254,18 +303,24 @@ void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double 
         tid = omp_get_thread_num();
         nth = omp_get_num_threads();
 #endif
-        fv->sweep_x(fv, tid, rows * tid / nth, rows * (tid + 1) / nth, rho, phi, out, &um_t[tid][0]);
-        for (int a = 1; a < g->dim; a++) {
-#pragma omp barrier
-            long inner = g->stride[a], nchunks = (inner + FA_FV_CHUNK - 1) / FA_FV_CHUNK;
-            for (long ch = tid; ch < nchunks; ch += nth) {
-                long j0 = ch * FA_FV_CHUNK, j1 = j0 + FA_FV_CHUNK < inner ? j0 + FA_FV_CHUNK : inner;
-                fv->sweep_rows(fv, a, tid, j0, j1, rho, phi, out, &um_t[tid][a]);
-            }
-        }
+        fv->div(fv, tid, np * tid / nth, np * (tid + 1) / nth, rho, phi, out);
     }
+}
+
+/* max |u| on the faces of each axis: |phi_{c+1} - phi_c| / h (periodic) */
+void fa_fv_max_speed(const fa_fv_t *fv, const double *phi, double umax[3])
+{
+    const fa_grid_t *g = fv->grid;
     for (int a = 0; a < 3; a++) {
         umax[a] = 0;
-        for (int t = 0; t < nt; t++) umax[a] = fmax(umax[a], um_t[t][a]);
+        if (a >= g->dim) continue;
+        long n = g->n[a], inner = g->stride[a], outer = g->nlocal / (n * inner);
+        double m = 0;
+        for (long o = 0; o < outer; o++)
+            for (long c = 0; c < n; c++) {
+                const double *p0 = phi + (o * n + c) * inner, *p1 = phi + (o * n + (c + 1) % n) * inner;
+                for (long j = 0; j < inner; j++) m = max2(m, fabs(p1[j] - p0[j]));
+            }
+        umax[a] = m / g->h[a];
     }
 }

@@ -71,6 +71,7 @@ static inline long fa_grid_index(const struct fa_grid *g, long ix, long iy, long
 struct fa_spectral {
     const struct fa_grid *grid;
     int nspecies;
+    int threads;           /* for the loops over the spectrum */
     fa_kernel_t *kernels;  /* N*N copy */
     fftw_plan r2c, c2r;
     int fftw_threads;
@@ -83,19 +84,27 @@ struct fa_spectral {
                               symmetric pairs share storage */
     int *mult_owner;       /* which entries own their array */
     fftw_complex **rhohat; /* N forward transforms */
-    fftw_complex *work;    /* sum over j, input of the inverse transform (destroyed) */
+    int *has_row;          /* some kernel acts on species i */
+    double *acc;           /* N chunks of sums (fa_spectral_apply_kernels) */
+    fftw_complex *work;    /* scratch transform (diagnostics, preconditioner) */
     double *rin;           /* aligned copy of a misaligned input field */
     int align_ref;         /* fftw_alignment_of of the planning arrays */
 };
 
 /* The two halves of fa_spectral_potentials, for callers that interleave other work. */
 int fa_spectral_forward_all(struct fa_spectral *sp, const double *const rho[]);
-/* Phi_i from the stored transforms (after fa_spectral_forward_all). */
-int fa_spectral_potential_of(struct fa_spectral *sp, int i, double *phi);
+/* Phi^_i = sum_j K^_ij rho^_j in place of the stored transforms (after forward_all). */
+#define FA_SPECTRAL_CHUNK 512
+int fa_spectral_apply_kernels(struct fa_spectral *sp);
+/* Phi_i from Phi^_i (after apply_kernels; consumes the transform). */
+int fa_spectral_inverse_species(struct fa_spectral *sp, int i, double *phi);
 /* Forward r2c transform of a local field (any alignment) into out. */
 void fa_spectral_forward(struct fa_spectral *sp, const double *f, fftw_complex *out);
 /* Inverse c2r transform of sp->work (destroyed) into out, unnormalised. */
 void fa_spectral_inverse_work(struct fa_spectral *sp, double *out);
+
+/* The solver's flux machinery (bench.c times its parts). */
+struct fa_fv *fa_solver_fv(fa_solver_t *s);
 
 /* ---- model ------------------------------------------------------------------------- */
 

@@ -22,7 +22,8 @@ struct fa_solver {
     fa_fv_t *fv;
     double *y;              /* state: species after species (owned, FFTW-aligned) */
     double t;
-    double umax[3];         /* largest face speed per axis in the last RHS */
+    double umax[3];         /* largest face speed per axis (when want_speed) */
+    int want_speed;         /* record umax in the next RHS (SSP-RK3 step bound) */
     long nrhs;
     /* CVODE */
     SUNContext ctx;
@@ -53,14 +54,18 @@ int fa_solver_rhs(fa_solver_t *s, const double *y, double *ydot)
     const double *rho[FA_MAX_SPECIES];
     for (int j = 0; j < s->N; j++) rho[j] = y + j * s->nloc;
     fa_spectral_forward_all(s->sp, rho);
+    fa_spectral_apply_kernels(s->sp);
     double um[3] = {0, 0, 0};
     for (int i = 0; i < s->N; i++) {
-        double umi[3];
-        fa_spectral_potential_of(s->sp, i, s->fv->phi);
-        fa_fv_divergence(s->fv, rho[i], s->fv->phi, ydot + i * s->nloc, umi);
-        for (int a = 0; a < 3; a++) um[a] = fmax(um[a], umi[a]);
+        fa_spectral_inverse_species(s->sp, i, s->fv->phi);
+        fa_fv_divergence(s->fv, rho[i], s->fv->phi, ydot + i * s->nloc);
+        if (s->want_speed) {
+            double umi[3];
+            fa_fv_max_speed(s->fv, s->fv->phi, umi);
+            for (int a = 0; a < 3; a++) um[a] = fmax(um[a], umi[a]);
+        }
     }
-    memcpy(s->umax, um, sizeof um);
+    if (s->want_speed) memcpy(s->umax, um, sizeof um);
     s->nrhs++;
     return FA_OK;
 }
@@ -343,7 +348,9 @@ static int rk_advance(fa_solver_t *s, double tout)
         if (stop_requested(s)) return FA_ERROR(FA_EINTERRUPT, "interrupted at t = %.9g", s->t);
         if (s->rk_steps >= s->opt.max_steps)
             return FA_ERROR(FA_ESOLVER, "more than max_steps = %ld steps by t = %.9g", s->opt.max_steps, s->t);
+        s->want_speed = 1;
         fa_solver_rhs(s, y, f);
+        s->want_speed = 0;
         double dt = rk_step_bound(s, y);
         if (!(dt > 0)) return FA_ERROR(FA_ESOLVER, "SSP-RK3 step bound %g at t = %.9g", dt, s->t);
         int last = s->t + dt >= tout - 1e-12 * fmax(1.0, fabs(tout));
@@ -403,6 +410,7 @@ double fa_solver_time(const fa_solver_t *s) { return s->t; }
 double *fa_solver_density(fa_solver_t *s, int i) { return s->y + i * s->nloc; }
 const fa_solver_options_t *fa_solver_options(const fa_solver_t *s) { return &s->opt; }
 fa_spectral_t *fa_solver_spectral(fa_solver_t *s) { return s->sp; }
+struct fa_fv *fa_solver_fv(fa_solver_t *s) { return s->fv; }
 
 void fa_solver_set_progress(fa_solver_t *s, fa_progress_fn fn, void *user)
 {

@@ -5,6 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #ifdef HAVE_FFTW_THREADS
 static int fftw_threads_ready;
@@ -51,11 +54,14 @@ static int build_multipliers(fa_spectral_t *sp)
     int N = sp->nspecies, d = sp->grid->dim;
     sp->mult = fa_calloc((size_t)N * N, sizeof(double *));
     sp->mult_owner = fa_calloc((size_t)N * N, sizeof(int));
-    if (!sp->mult || !sp->mult_owner) return FA_ENOMEM;
+    sp->has_row = fa_calloc((size_t)N, sizeof(int));
+    sp->acc = fftw_malloc((size_t)sp->threads * N * 2 * FA_SPECTRAL_CHUNK * sizeof(double));
+    if (!sp->mult || !sp->mult_owner || !sp->has_row || !sp->acc) return FA_ENOMEM;
     double scale = 1.0 / (double)sp->grid->ntotal; /* FFTW's inverse is unnormalised */
     for (int p = 0; p < N * N; p++) {
         const fa_kernel_t *K = &sp->kernels[p];
         if (K->type == FA_KERNEL_NONE) continue;
+        sp->has_row[p / N] = 1;
         for (int q = 0; q < p && !sp->mult[p]; q++) /* identical kernels share their table */
             if (sp->mult_owner[q] && memcmp(&sp->kernels[q], K, sizeof *K) == 0) sp->mult[p] = sp->mult[q];
         if (sp->mult[p]) continue;
@@ -79,6 +85,7 @@ int fa_spectral_create(const fa_grid_t *g, int N, const fa_kernel_t *kernels,
     if (!sp) return FA_ENOMEM;
     sp->grid = g;
     sp->nspecies = N;
+    sp->threads = opt->threads > 1 ? opt->threads : 1;
     int rc = FA_ENOMEM;
     sp->kernels = fa_malloc((size_t)N * N * sizeof *kernels);
     if (!sp->kernels) goto fail;
@@ -141,6 +148,8 @@ void fa_spectral_free(fa_spectral_t *sp)
             if (sp->mult_owner[p]) fftw_free(sp->mult[p]);
     free(sp->mult);
     free(sp->mult_owner);
+    free(sp->has_row);
+    fftw_free(sp->acc);
     if (sp->rhohat)
         for (int j = 0; j < sp->nspecies; j++) fftw_free(sp->rhohat[j]);
     free(sp->rhohat);
@@ -183,40 +192,62 @@ int fa_spectral_forward_all(fa_spectral_t *sp, const double *const rho[])
     return FA_OK;
 }
 
-int fa_spectral_potential_of(fa_spectral_t *sp, int i, double *phi)
+/* Phi^_i = sum_j K^_ij rho^_j for every i, in place of rho^_i: one pass over the spectrum
+ * in chunks (the sums of a chunk are built in sp->acc, then stored), so each multiplier table
+ * and each transform is read once, vectorised along the chunk. */
+int fa_spectral_apply_kernels(fa_spectral_t *sp)
 {
-    int N = sp->nspecies, first = 1;
-    long nk = sp->nk;
-    fftw_complex *restrict w = sp->work;
-    for (int j = 0; j < N; j++) {
-        const double *restrict m = sp->mult[i * N + j];
-        const fftw_complex *restrict r = sp->rhohat[j];
-        if (!m) continue;
-        if (first) {
-            for (long c = 0; c < nk; c++) {
-                w[c][0] = m[c] * r[c][0];
-                w[c][1] = m[c] * r[c][1];
-            }
-            first = 0;
-        } else {
-            for (long c = 0; c < nk; c++) {
-                w[c][0] += m[c] * r[c][0];
-                w[c][1] += m[c] * r[c][1];
+    int N = sp->nspecies, nt = sp->threads;
+    long nk = sp->nk, nchunks = (nk + FA_SPECTRAL_CHUNK - 1) / FA_SPECTRAL_CHUNK;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (long ch = 0; ch < nchunks; ch++) {
+        int tid = 0;
+#ifdef _OPENMP
+        tid = omp_get_thread_num();
+#endif
+        long c0 = ch * FA_SPECTRAL_CHUNK, len = nk - c0 < FA_SPECTRAL_CHUNK ? nk - c0 : FA_SPECTRAL_CHUNK;
+        double *acc_t = sp->acc + (size_t)tid * N * 2 * FA_SPECTRAL_CHUNK;
+        for (int i = 0; i < N; i++) {
+            double *restrict acc = acc_t + 2 * FA_SPECTRAL_CHUNK * i;
+            for (long c = 0; c < 2 * len; c++) acc[c] = 0;
+            for (int j = 0; j < N; j++) {
+                const double *restrict m = sp->mult[i * N + j];
+                if (!m) continue;
+                m += c0;
+                const double *restrict r = (const double *)(sp->rhohat[j] + c0);
+                for (long c = 0; c < len; c++) {
+                    acc[2 * c] += m[c] * r[2 * c];
+                    acc[2 * c + 1] += m[c] * r[2 * c + 1];
+                }
             }
         }
+        for (int i = 0; i < N; i++)
+            memcpy(sp->rhohat[i] + c0, acc_t + 2 * FA_SPECTRAL_CHUNK * i, (size_t)len * sizeof(fftw_complex));
     }
-    if (first) { /* no kernel acts on species i */
+    return FA_OK;
+}
+
+/* Phi_i from Phi^_i (after fa_spectral_apply_kernels; the transform is consumed). */
+int fa_spectral_inverse_species(fa_spectral_t *sp, int i, double *phi)
+{
+    if (!sp->has_row[i]) { /* no kernel acts on species i */
         memset(phi, 0, (size_t)sp->grid->nlocal * sizeof(double));
         return FA_OK;
     }
-    fa_spectral_inverse_work(sp, phi);
+    if (fftw_alignment_of(phi) != sp->align_ref) {
+        fftw_execute_dft_c2r(sp->c2r, sp->rhohat[i], sp->rin);
+        memcpy(phi, sp->rin, (size_t)sp->grid->nlocal * sizeof(double));
+    } else {
+        fftw_execute_dft_c2r(sp->c2r, sp->rhohat[i], phi);
+    }
     return FA_OK;
 }
 
 int fa_spectral_potentials(fa_spectral_t *sp, const double *const rho[], double *const phi[])
 {
     FA_TRY(fa_spectral_forward_all(sp, rho));
-    for (int i = 0; i < sp->nspecies; i++) FA_TRY(fa_spectral_potential_of(sp, i, phi[i]));
+    FA_TRY(fa_spectral_apply_kernels(sp));
+    for (int i = 0; i < sp->nspecies; i++) FA_TRY(fa_spectral_inverse_species(sp, i, phi[i]));
     return FA_OK;
 }
 
