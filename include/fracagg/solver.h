@@ -27,6 +27,7 @@ typedef struct {
     int limiter;            /**< index into the limiter table (fa_limiter_name) */
     double rtol, atol;      /**< CVODE tolerances */
     fa_precond_t preconditioner;
+    int prec_levels;        /**< FFT preconditioner: density levels interpolated (1 = rho_max only) */
     int threads;
     long max_steps;         /**< per output interval; 0 = unlimited */
     double cfl;             /**< SSP-RK3: fraction of the positivity/stability step bound */

@@ -41,6 +41,11 @@ char *fa_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ---- logging ----------------------------------------------------------------------- */
 void fa_log(fa_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- reductions over ranks (identity in a serial build) --------------------------- */
+static inline double fa_reduce_sum(double x) { return x; }
+static inline double fa_reduce_max(double x) { return x; }
+static inline double fa_reduce_min(double x) { return x; }
+
 /* ---- grid -------------------------------------------------------------------------- */
 
 struct fa_grid {

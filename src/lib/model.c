@@ -273,7 +273,9 @@ static int read_solver(fa_model_t *m)
     FA_TRY(get_real(c, "solver", "rtol", &o->rtol));
     FA_TRY(get_real(c, "solver", "atol", &o->atol));
     o->preconditioner = strcmp(word(c, "solver", "preconditioner"), "none") == 0 ? FA_PRECOND_NONE : FA_PRECOND_FFT;
-    long threads;
+    long threads, levels;
+    FA_TRY(get_long(c, "solver", "preconditioner_levels", &levels));
+    o->prec_levels = (int)levels;
     FA_TRY(get_long(c, "solver", "threads", &threads));
     o->threads = (int)threads;
     FA_TRY(get_long(c, "solver", "max_steps", &o->max_steps));
