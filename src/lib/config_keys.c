@@ -96,7 +96,7 @@ static const fa_config_key_t keys[] = {
      "absolute tolerance (CVODE)"},
     {"solver", "preconditioner", FA_KEY_WORD, SCALAR, NULL, 0, "fft", "fft|none", ANY,
      "Krylov preconditioner: spectral 1 + gamma rho_ref |k|^2 K^_ii(k) per species, or none"},
-    {"solver", "preconditioner_levels", FA_KEY_INT, SCALAR, NULL, 0, "3", NULL, RANGE(1, 8),
+    {"solver", "preconditioner_levels", FA_KEY_INT, SCALAR, NULL, 0, "2", NULL, RANGE(1, 8),
      "FFT preconditioner: density levels rho_max 4^-l it interpolates between (1: rho_max only)"},
     {"solver", "nonnegative", FA_KEY_WORD, SCALAR, NULL, 0, "no", "yes|no", ANY,
      "BDF/Adams: enforce rho >= 0 by CVODE's constraints (mass then drifts at tolerance level; "

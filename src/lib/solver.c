@@ -244,7 +244,7 @@ static int cvode_setup(fa_solver_t *s)
     CV_CHECK(CVodeSetMaxNumSteps(s->cv, -1)); /* our own limit, across calls */
     if (bdf) {
         int pre = s->opt.preconditioner == FA_PRECOND_FFT;
-        s->ls = SUNLinSol_SPGMR(s->nv_y, pre ? SUN_PREC_LEFT : SUN_PREC_NONE, 0, s->ctx);
+        s->ls = SUNLinSol_SPGMR(s->nv_y, pre ? SUN_PREC_RIGHT : SUN_PREC_NONE, 0, s->ctx);
         if (!s->ls) return FA_ERROR(FA_ESOLVER, "SUNLinSol_SPGMR failed");
         CV_CHECK(CVodeSetLinearSolver(s->cv, s->ls, NULL));
         if (pre) CV_CHECK(CVodeSetPreconditioner(s->cv, cv_psetup, cv_psolve));
