@@ -6,7 +6,15 @@
  * Sweeps: along x (contiguous) each row is copied with periodic padding; along the other
  * axes whole rows of `inner` cells are combined, in chunks that stay in cache. The limiter is
  * a compile-time constant in each specialised sweep (table `limiters`), so the inner loops
- * have no calls and vectorise. */
+ * have no calls and vectorise.
+ *
+ * The central scheme (scheme = central) shares the sweeps: its "slope" (a + b)/3 and the
+ * central flux u (re + rw)/2 give the face value (7 (r[c] + r[c+1]) - r[c-1] - r[c+2])/12,
+ * the fourth-order interpolation of cell averages, with no limiter and no upwinding. Linear
+ * and smooth in rho for a given u, it leaves no grid-scale kinks at extrema (limiters) or
+ * where u changes sign (upwinding), which high-order Sobolev norms would otherwise see
+ * (doc/manual.md, section 6). It has no numerical dissipation and does not preserve
+ * positivity: for smooth solutions only. */
 #include "fv.h"
 
 #include <math.h>
@@ -18,7 +26,7 @@
 
 /* ---- limiters ---------------------------------------------------------------------- */
 
-enum { LIM_NONE = -1, LIM_MINMOD, LIM_VANALBADA, LIM_VANLEER, LIM_MC, LIM_SUPERBEE };
+enum { LIM_NONE = -1, LIM_MINMOD, LIM_VANALBADA, LIM_VANLEER, LIM_MC, LIM_SUPERBEE, LIM_CENTRAL = 100 };
 
 /* Limited slope from the forward difference a = r[c+1] - r[c] and backward b = r[c] - r[c-1].
  * Every limiter here returns 0 unless a and b agree in sign and stays within 2 min(|a|,|b|),
@@ -36,14 +44,16 @@ static inline __attribute__((always_inline)) double limited_slope(int lim, doubl
     case LIM_VANLEER: return ab > 0 ? 2 * ab / (a + b) : 0.0;
     case LIM_MC: return ab > 0 ? sgn * min2(min2(2 * aa, 2 * bb), 0.5 * (aa + bb)) : 0.0;
     case LIM_SUPERBEE: return ab > 0 ? sgn * max2(min2(2 * aa, bb), min2(aa, 2 * bb)) : 0.0;
+    case LIM_CENTRAL: return (a + b) * (1.0 / 3.0); /* not a limiter: see the top of the file */
     default: return 0.0; /* first-order upwind */
     }
 }
 
-/* Upwind flux through a face with velocity u, left cell's east face value re and right
- * cell's west face value rw. */
-static inline __attribute__((always_inline)) double upwind(double u, double re, double rw)
+/* Flux through a face with velocity u, left cell's east face value re and right cell's west
+ * face value rw: upwind, or central for the central scheme. */
+static inline __attribute__((always_inline)) double face_flux(int lim, double u, double re, double rw)
 {
+    if (lim == LIM_CENTRAL) return 0.5 * u * (re + rw);
     return (u > 0 ? u : 0.0) * re + (u < 0 ? u : 0.0) * rw;
 }
 
@@ -67,7 +77,7 @@ static inline __attribute__((always_inline)) void row_x(int lim, long n, double 
     for (long k = 0; k < n + 1; k++) {
         double u = -(pp[k + 1] - pp[k]) * inv_h;
         double re = rp[k + 1] + 0.5 * sl[k], rw = rp[k + 2] - 0.5 * sl[k + 1];
-        fl[k] = upwind(u, re, rw);
+        fl[k] = face_flux(lim, u, re, rw);
         um = max2(um, fabs(u));
     }
     *umax = um;
@@ -131,7 +141,7 @@ static inline __attribute__((always_inline)) void sweep_rows(int lim, const fa_f
             for (long j = 0; j < len; j++) {
                 s_next[j] = limited_slope(lim, r2[j] - r1[j], r1[j] - r0[j]);
                 double u = -(p1[j] - p0[j]) * inv_h;
-                f_cur[j] = upwind(u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * s_next[j]);
+                f_cur[j] = face_flux(lim, u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * s_next[j]);
                 um = max2(um, fabs(u));
             }
             if (c >= 0) {
@@ -170,6 +180,7 @@ FA_FV_SPECIALISE(vanalbada, LIM_VANALBADA)
 FA_FV_SPECIALISE(vanleer, LIM_VANLEER)
 FA_FV_SPECIALISE(mc, LIM_MC)
 FA_FV_SPECIALISE(superbee, LIM_SUPERBEE)
+FA_FV_SPECIALISE(central, LIM_CENTRAL)
 
 static const struct {
     const char *name;
@@ -209,6 +220,9 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
     if (scheme == FA_SCHEME_UPWIND) {
         fv->sweep_x = sweep_x_upwind;
         fv->sweep_rows = sweep_rows_upwind;
+    } else if (scheme == FA_SCHEME_CENTRAL) {
+        fv->sweep_x = sweep_x_central;
+        fv->sweep_rows = sweep_rows_central;
     } else {
         fv->sweep_x = limiters[limiter].x;
         fv->sweep_rows = limiters[limiter].rows;
