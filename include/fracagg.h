@@ -19,5 +19,6 @@
 #include "fracagg/diag.h"
 #include "fracagg/io.h"
 #include "fracagg/run.h"
+#include "fracagg/hsverify.h"
 
 #endif
