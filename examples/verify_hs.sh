@@ -145,10 +145,12 @@ verify_dim() { # DIM S CASEFILE
         esac
     done < "$cases"
     # calibration on the base grid and on half the cells
-    Cb=$("$FRACAGG" verify-hs $cal --s "$S" --strict --calibrate 2> "$work/cal.err" | tail -n 1 | awk '$1 == "--C" {print $2}')
-    Cc=$("$FRACAGG" verify-hs $calc --s "$S" --calibrate 2>> "$work/cal.err" | tail -n 1 | awk '$1 == "--C" {print $2}')
+    "$FRACAGG" verify-hs $cal --s "$S" --strict --calibrate > "$work/cal$D.txt" 2>&1 ||
+        note_failure "${D}D calibration: verify-hs --strict --calibrate failed: $(grep -E 'warning|fracagg' "$work/cal$D.txt")"
+    Cb=$(tail -n 1 "$work/cal$D.txt" | awk '$1 == "--C" {print $2}')
+    Cc=$("$FRACAGG" verify-hs $calc --s "$S" --calibrate 2> "$work/cal.err" | tail -n 1 | awk '$1 == "--C" {print $2}')
     if [ -z "$Cb" ] || [ -z "$Cc" ]; then
-        note_failure "${D}D calibration: $(cat "$work/cal.err")"
+        note_failure "${D}D calibration: no constant: $(cat "$work/cal.err")"
         return
     fi
     C=$(awk -v b="$Cb" -v c="$Cc" 'BEGIN { e = b - c; if (e < 0) e = 0; printf "%.10g", b + e / 3 }')

@@ -11,9 +11,10 @@
 #include "cli.h"
 
 /* Above this share of the squared H^s norm in the top third of the wavenumbers a figure is
- * not trusted. Measured (doc/manual.md, section 6): well-resolved smooth runs with the central
- * scheme stay below 1e-4 (1e-7 .. 5e-5 at 64..128 cells), limited MUSCL runs sit at 1e-2 with a
- * 0.4 % bias in C_emp that refinement does not remove, collapsing or under-resolved runs reach 0.1 .. 0.9. */
+ * not trusted. Measured (doc/manual.md, section 6.1): the resolved runs of the scripted
+ * verification (central scheme) stay below 5e-4, most below 1e-9; limited-MUSCL runs sit at
+ * 1e-2 with a 0.4 % bias in C_emp that refinement does not remove (0.6 .. 0.98 in 2D H^5);
+ * collapsing, under-resolved runs reach 0.1 .. 0.9. */
 #define DEFAULT_MAX_SHARE 1e-3
 
 typedef struct {
