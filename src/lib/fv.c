@@ -227,8 +227,8 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
         fv->sweep_x = limiters[limiter].x;
         fv->sweep_rows = limiters[limiter].rows;
     }
-    /* per thread: x sweep needs 4n+8, row sweeps 4 chunks */
-    size_t per = (size_t)(4 * g->n[0] + 8);
+    /* per thread: the x sweep's rp (n+4), pp, sl, fl (n+2 each) need 4n+10; row sweeps 4 chunks */
+    size_t per = (size_t)(4 * g->n[0] + 10);
     if (per < 4 * FA_FV_CHUNK) per = 4 * FA_FV_CHUNK;
     fv->scratch = fa_calloc((size_t)fv->threads, sizeof(double *));
     fv->phi = fftw_malloc((size_t)g->nlocal * sizeof(double));
