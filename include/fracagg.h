@@ -20,5 +20,6 @@
 #include "fracagg/io.h"
 #include "fracagg/run.h"
 #include "fracagg/bench.h"
+#include "fracagg/hsverify.h"
 
 #endif

@@ -17,7 +17,10 @@ extern "C" {
 #endif
 
 typedef enum { FA_METHOD_BDF = 0, FA_METHOD_ADAMS, FA_METHOD_SSPRK3 } fa_method_t;
-typedef enum { FA_SCHEME_UPWIND = 0, FA_SCHEME_MUSCL } fa_scheme_t;
+/** Finite-volume fluxes: first-order upwind, MUSCL (limited slopes, upwind; positivity
+ *  preserving), or central (fourth-order face interpolation, central flux, no limiter: smooth
+ *  solutions only, not positivity preserving; for measuring high-order Sobolev norms). */
+typedef enum { FA_SCHEME_UPWIND = 0, FA_SCHEME_MUSCL, FA_SCHEME_CENTRAL } fa_scheme_t;
 typedef enum { FA_PRECOND_NONE = 0, FA_PRECOND_FFT } fa_precond_t;
 
 /** Solver choices ([solver] section). Plain data. */

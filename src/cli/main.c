@@ -28,6 +28,21 @@ static const cli_command_t commands[] = {
      "  --measure        plan the FFTs with FFTW_MEASURE\n"
      "  --scheme S, --limiter L   as in [solver]\n"},
     {"info", cmd_info, "RUN.nc", "Summarise what a run file holds.", ""},
+    {"verify-hs", cmd_verify_hs, "RUN.nc... --s S [--C C | --calibrate] [options]",
+     "Check the H^s growth bound of Lemma 4.6 (d/dt y <= C y^2) on run files.",
+     "  --s S              H^s order to analyse: one of the orders the runs recorded ([output] hs);\n"
+     "                     the lemma needs s > d/2 + 3\n"
+     "  --C C              check every file against the constant C: y(t) <= y0/(1 - C t y0) while\n"
+     "                     C t y0 < 1, and y <= 4 y0 up to T* = 3/(4 C y0); exit 1 on a violation\n"
+     "  --calibrate        print the largest C_emp of the files, as '--C VALUE' on the last line\n"
+     "  --per-species      also check (and calibrate on) each species' own norm; the lemma bounds\n"
+     "                     the combined norm only\n"
+     "  --any-s            analyse an order s <= d/2 + 3 (outside the lemma)\n"
+     "  --max-share X      warn above this top-third share of the squared norm (default 1e-3)\n"
+     "  --strict           count a resolution warning as a failed check (exit 1)\n"
+     "  --tsv              one tab-separated line per series instead of the report\n"
+     "Without --C nothing is checked (exit 0): C_emp = max_t (1/y0 - 1/y(t))/t always satisfies\n"
+     "the bound on its own run. Exit codes: 0 all hold, 1 a bound is violated, 2 bad usage or input.\n"},
     {"help", cmd_help, "[COMMAND | config]",
      "Describe a command, or print the reference of every configuration key (help config).", ""},
 };

@@ -86,8 +86,9 @@ static const fa_config_key_t keys[] = {
 
     {"solver", "method", FA_KEY_WORD, SCALAR, NULL, 0, "bdf", "bdf|adams|ssprk3", ANY,
      "CVODE BDF (stiff), CVODE Adams, or explicit SSP-RK3 with a positivity step bound"},
-    {"solver", "scheme", FA_KEY_WORD, SCALAR, NULL, 0, "muscl", "upwind|muscl", ANY,
-     "first-order upwind or MUSCL (second order, limited slopes)"},
+    {"solver", "scheme", FA_KEY_WORD, SCALAR, NULL, 0, "muscl", "upwind|muscl|central", ANY,
+     "first-order upwind, MUSCL (second order, limited slopes), or central (fourth-order face "
+     "values, central flux, no limiter: smooth solutions only, not positivity preserving)"},
     {"solver", "limiter", FA_KEY_WORD, SCALAR, NULL, 0, "vanalbada",
      "minmod|vanalbada|vanleer|mc|superbee", ANY, "slope limiter of the MUSCL scheme"},
     {"solver", "rtol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-6", NULL, 0.0, 1.0, 1, 1,

@@ -13,7 +13,15 @@
  * The limiter is a compile-time constant in each specialised kernel (table `limiters`), so
  * the inner loops have no calls and vectorise; the kernels are compiled for AVX2 and
  * AVX-512 as well as the baseline, chosen at run time. Threads take contiguous blocks of
- * planes; a block starts by recomputing the flux through its lower face. */
+ * planes; a block starts by recomputing the flux through its lower face.
+ *
+ * The central scheme (scheme = central) shares the kernels: its "slope" (a + b)/3 and the
+ * central flux u (re + rw)/2 give the face value (7 (r[c] + r[c+1]) - r[c-1] - r[c+2])/12,
+ * the fourth-order interpolation of cell averages, with no limiter and no upwinding. Linear
+ * and smooth in rho for a given u, it leaves no grid-scale kinks at extrema (limiters) or
+ * where u changes sign (upwinding), which high-order Sobolev norms would otherwise see
+ * (doc/manual.md, section 6). It has no numerical dissipation and does not preserve
+ * positivity: for smooth solutions only. */
 #include "fv.h"
 
 #include <math.h>
@@ -34,7 +42,7 @@
 
 /* ---- limiters ---------------------------------------------------------------------- */
 
-enum { LIM_NONE = -1, LIM_MINMOD, LIM_VANALBADA, LIM_VANLEER, LIM_MC, LIM_SUPERBEE };
+enum { LIM_NONE = -1, LIM_MINMOD, LIM_VANALBADA, LIM_VANLEER, LIM_MC, LIM_SUPERBEE, LIM_CENTRAL = 100 };
 
 /* min/max as plain comparisons: libm's fmin/fmax are calls (NaN rules) and stop vectorisation */
 static inline double min2(double a, double b) { return a < b ? a : b; }
@@ -55,14 +63,16 @@ static inline __attribute__((always_inline)) double limited_slope(int lim, doubl
     case LIM_VANLEER: return (same ? 2 * a * b : 0.0) / (same ? a + b : 1.0);
     case LIM_MC: return same ? sgn * min2(min2(2 * aa, 2 * bb), 0.5 * (aa + bb)) : 0.0;
     case LIM_SUPERBEE: return same ? sgn * max2(min2(2 * aa, bb), min2(aa, 2 * bb)) : 0.0;
+    case LIM_CENTRAL: return (a + b) * (1.0 / 3.0); /* not a limiter: see the top of the file */
     default: return 0.0; /* first-order upwind */
     }
 }
 
-/* Upwind flux through a face with velocity u, left cell's east face value re and right
- * cell's west face value rw. */
-static inline __attribute__((always_inline)) double upwind(double u, double re, double rw)
+/* Flux through a face with velocity u, left cell's east face value re and right cell's west
+ * face value rw: upwind, or central for the central scheme. */
+static inline __attribute__((always_inline)) double face_flux(int lim, double u, double re, double rw)
 {
+    if (lim == LIM_CENTRAL) return 0.5 * u * (re + rw);
     return max2(u, 0.0) * re + min2(u, 0.0) * rw;
 }
 
@@ -97,11 +107,11 @@ static inline __attribute__((always_inline)) void row_x(int lim, long n, double 
     /* face k lies between cells k-1 and k, k = 0 .. n */
     for (long k = 1; k < n; k++) {
         double u = -(p[k] - p[k - 1]) * inv_h;
-        fl[k] = upwind(u, r[k - 1] + 0.5 * sl[k - 1], r[k] - 0.5 * sl[k]);
+        fl[k] = face_flux(lim, u, r[k - 1] + 0.5 * sl[k - 1], r[k] - 0.5 * sl[k]);
     }
     {
         double u = -(p[0] - p[n - 1]) * inv_h; /* the periodic face, seen from both ends */
-        double f = upwind(u, r[n - 1] + 0.5 * sl[-1], r[0] - 0.5 * sl[0]);
+        double f = face_flux(lim, u, r[n - 1] + 0.5 * sl[-1], r[0] - 0.5 * sl[0]);
         fl[0] = f;
         fl[n] = f;
     }
@@ -126,7 +136,7 @@ static inline __attribute__((always_inline)) void face(int lim, long len, double
     for (long j = 0; j < len; j++) {
         double sn = limited_slope(lim, r2[j] - r1[j], r1[j] - r0[j]);
         double u = -(p1[j] - p0[j]) * inv_h;
-        f[j] = upwind(u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * sn);
+        f[j] = face_flux(lim, u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * sn);
         s_next[j] = sn;
     }
 }
@@ -228,6 +238,7 @@ FA_FV_SPECIALISE(vanalbada, LIM_VANALBADA)
 FA_FV_SPECIALISE(vanleer, LIM_VANLEER)
 FA_FV_SPECIALISE(mc, LIM_MC)
 FA_FV_SPECIALISE(superbee, LIM_SUPERBEE)
+FA_FV_SPECIALISE(central, LIM_CENTRAL)
 
 static const struct {
     const char *name;
@@ -266,7 +277,9 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
     /* a thread needs at least two planes of its own for the blocks to be worth it */
     if (g->dim == 1) fv->threads = 1;
     if (fv->threads > g->slow_count / 2) fv->threads = g->slow_count / 2 > 0 ? (int)(g->slow_count / 2) : 1;
-    fv->div = scheme == FA_SCHEME_UPWIND ? div_upwind : limiters[limiter].div;
+    fv->div = scheme == FA_SCHEME_UPWIND    ? div_upwind
+            : scheme == FA_SCHEME_CENTRAL ? div_central
+                                          : limiters[limiter].div;
     /* per thread: x rows, 3D in-plane y rows (4 nx), slow-axis planes (4 plane) */
     fv->inplane_scratch = ROW_X_SCRATCH(g->n[0]) + (g->dim == 3 ? 4 * g->n[0] : 0);
     size_t per = (size_t)(fv->inplane_scratch + (g->dim > 1 ? 4 * g->plane : 0));

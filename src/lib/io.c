@@ -151,7 +151,9 @@ static int define_file(fa_output_t *o, const fa_model_t *m)
     const char *method[] = {"bdf", "adams", "ssprk3"};
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "solver_method", method[m->solver.method]));
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "solver_scheme",
-                        m->solver.scheme == FA_SCHEME_UPWIND ? "upwind" : fa_limiter_name(m->solver.limiter)));
+                        m->solver.scheme == FA_SCHEME_UPWIND    ? "upwind"
+                        : m->solver.scheme == FA_SCHEME_CENTRAL ? "central"
+                                                                : fa_limiter_name(m->solver.limiter)));
     /* final solver statistics, rewritten at every record (same size, so allowed in data mode) */
     for (int k = 0; k < 6; k++) {
         char an[64];

@@ -267,7 +267,9 @@ static int read_solver(fa_model_t *m)
     const char *method = word(c, "solver", "method");
     o->method = strcmp(method, "adams") == 0 ? FA_METHOD_ADAMS
               : strcmp(method, "ssprk3") == 0 ? FA_METHOD_SSPRK3 : FA_METHOD_BDF;
-    o->scheme = strcmp(word(c, "solver", "scheme"), "upwind") == 0 ? FA_SCHEME_UPWIND : FA_SCHEME_MUSCL;
+    const char *scheme = word(c, "solver", "scheme");
+    o->scheme = strcmp(scheme, "upwind") == 0    ? FA_SCHEME_UPWIND
+              : strcmp(scheme, "central") == 0 ? FA_SCHEME_CENTRAL : FA_SCHEME_MUSCL;
     o->limiter = fa_limiter_lookup(word(c, "solver", "limiter"));
     if (o->limiter < 0) return CFG_ERROR(c, "solver", "limiter", "unknown limiter");
     FA_TRY(get_real(c, "solver", "rtol", &o->rtol));
