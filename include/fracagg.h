@@ -19,5 +19,6 @@
 #include "fracagg/diag.h"
 #include "fracagg/io.h"
 #include "fracagg/run.h"
+#include "fracagg/w1.h"
 
 #endif
