@@ -20,9 +20,14 @@
  * Delta_h psi = delta - div_h mt (an exactly feasible flux); lower bound = <-Phit, delta> /
  * max_c |grad_h Phit| (a potential scaled to the constraint |grad_h phi| <= 1). Both are bounds
  * for the grid problem whatever the iterate, so the best of each over the checks is kept.
- * Step sizes: tau = TAU_SCALE * s, sigma = SIGMA_TAU / tau, with s = sum|m0|^2 / sum|m0| the
- * typical size of the L2-smallest feasible flux m0 = grad_h Delta_h^-1 delta (chosen by
- * measurement: see the manual, section "Wasserstein-1"). */
+ * Step sizes: tau = TAU_SCALE * s, sigma = SIGMA_TAU / tau, s = the root mean square of |m0|
+ * over the cells, m0 = grad_h Delta_h^-1 delta the L2-smallest feasible flux: the usual PDHG
+ * balance tau/sigma ~ |m*| / |grad phi*| with |grad phi*| ~ 1 and m0 standing in for m*.
+ * At iterations 25, 50, 100, 200, ... tau moves to the geometric mean of itself and
+ * |m| / |grad_h Phi| of the current iterates (L2 norms; factor 4 at most), the same balance
+ * with the iterates standing in for the solution. Chosen by measurement on 16 2D pairs (64^2)
+ * and 6 3D pairs (24^3), against fixed multiples of this and other scales: the fewest
+ * iterations in total, the worst 3D pair 2.4x faster than without the update. */
 #include "internal.h"
 
 #include <float.h>
@@ -30,10 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TAU_SCALE 1.2
+#define TAU_SCALE 1.0
 #define SIGMA_TAU 0.99  /* tau sigma ||div M^-1/2||^2 < 1 */
 #define RELAX 1.9
 #define CHECK_EVERY 10
+#define ADAPT_FIRST 25 /* tau is re-estimated at iterations 25, 50, 100, 200, ... */
 
 struct fa_w1 {
     const fa_grid_t *g;
@@ -381,7 +387,7 @@ KERNEL double lower_bound(fa_w1_t *w, const int d, double *lip_out)
     return lip > 0 ? dual / lip : 0.0;
 }
 
-/* Typical size sum|m0|^2 / sum|m0| of the L2-smallest flux m0 = grad_h Delta_h^-1 delta. */
+/* Root mean square over the cells of |m0|, m0 = grad_h Delta_h^-1 delta the L2-smallest flux. */
 KERNEL double flux_scale(fa_w1_t *w, const int d)
 {
     const fa_grid_t *g = w->g;
@@ -389,17 +395,31 @@ KERNEL double flux_scale(fa_w1_t *w, const int d)
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
     memcpy(r, w->delta, (size_t)w->n * sizeof(double));
     poisson(w, -1.0);
-    double s1 = 0, s2 = 0;
+    double s2 = 0;
     FWD_LOOP(g, c, o, {
-        double q = 0;
         for (int a = 0; a < d; a++) {
             double ma = (r[c + o[a]] - r[c]) * ih[a];
-            q += ma * ma;
+            s2 += ma * ma;
         }
-        s1 += sqrt(q);
-        s2 += q;
     })
-    return s1 > 0 ? s2 / s1 : 0.0;
+    return sqrt(s2 / (double)w->n);
+}
+
+/* sqrt(sum |m|^2 / sum |grad_h phi|^2) over the current iterates. */
+KERNEL double step_ratio(fa_w1_t *w, const int d)
+{
+    const fa_grid_t *g = w->g;
+    const double *restrict phi = w->phi;
+    double ih[3], sm = 0, sg = 0;
+    for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
+    FWD_LOOP(g, c, o, {
+        for (int a = 0; a < d; a++) {
+            double ga = (phi[c + o[a]] - phi[c]) * ih[a];
+            sm += w->m[a][c] * w->m[a][c];
+            sg += ga * ga;
+        }
+    })
+    return sm > 0 && sg > 0 ? sqrt(sm / sg) : 0.0;
 }
 
 KERNEL int beckmann(fa_w1_t *w, const int d, double abs_floor, double *lower, double *upper,
@@ -407,7 +427,8 @@ KERNEL int beckmann(fa_w1_t *w, const int d, double abs_floor, double *lower, do
 {
     const long n = w->n;
     double *restrict r = w->r, *restrict phi = w->phi, *restrict pt = w->pt;
-    const double tau = TAU_SCALE * flux_scale(w, d), sigma = SIGMA_TAU / tau;
+    double tau = TAU_SCALE * flux_scale(w, d), sigma = SIGMA_TAU / tau;
+    int next_adapt = ADAPT_FIRST;
     memset(phi, 0, (size_t)n * sizeof(double));
     for (int a = 0; a < d; a++) memset(w->m[a], 0, (size_t)n * sizeof(double));
     double lo = 0, up = HUGE_VAL, lip = 0;
@@ -426,6 +447,14 @@ KERNEL int beckmann(fa_w1_t *w, const int d, double abs_floor, double *lower, do
         } else {
 #pragma omp simd
             for (long c = 0; c < n; c++) phi[c] += RELAX * r[c];
+        }
+        if (k == next_adapt) { /* tau towards |m|/|grad phi| of the iterates, geometric mean */
+            next_adapt *= 2;
+            double est = step_ratio(w, d);
+            if (est > 0) {
+                tau = fmin(fmax(sqrt(tau * est), 0.25 * tau), 4 * tau);
+                sigma = SIGMA_TAU / tau;
+            }
         }
         if (check) {
             double u = upper_bound(w, d), l = lower_bound(w, d, &lip);
