@@ -196,6 +196,8 @@ int cmd_w1(int argc, char **argv)
         total_up += info.upper;
     }
     printf("# %s (t = %.10g) vs %s (t = %.10g): %s\n", files[0], found[0], files[1], found[1], desc[0]);
+    if (ns[0] != ns[1] && !species)
+        printf("# %s holds %d species, %s %d: species 1 to %d compared\n", files[0], ns[0], files[1], ns[1], nboth);
     if (d == 1)
         printf("# exact: the circle formula for the piecewise-constant densities (rounding only)\n");
     else
