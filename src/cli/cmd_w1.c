@@ -203,7 +203,7 @@ int cmd_w1(int argc, char **argv)
     else
         printf("# accuracy: each value is the midpoint of a certified bracket for the grid Beckmann problem "
                "(relative gap <= %.0e%s); the grid problem differs from the continuum W1 by a "
-               "discretisation error O(h) (manual, section 6.1)\n",
+               "discretisation error O(h) (manual, section 8)\n",
                tol > 0 ? tol : 1e-4, all_converged ? "" : ", except where marked");
     fputs(out, stdout);
     if (d == 1)

@@ -28,7 +28,7 @@ static const cli_command_t commands[] = {
      "\n"
      "One line per species, 'species I (name): W1 = ...', then 'total: W1 = ...', the sum over\n"
      "the species. 1D is exact; in 2D/3D each value is the midpoint of a certified bracket\n"
-     "[lower, upper] for the grid problem (manual, section 6.1).\n"},
+     "[lower, upper] for the grid problem (manual, section 8).\n"},
     {"help", cmd_help, "[COMMAND | config]",
      "Describe a command, or print the reference of every configuration key (help config).", ""},
 };

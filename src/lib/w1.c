@@ -305,7 +305,7 @@ KERNEL void primal_step(fa_w1_t *w, const int d, double tau, double relax, int f
     double *restrict mt[3] = {w->mt[0], w->mt[1], w->mt[2]};
     double tih[3];
     for (int a = 0; a < d; a++) tih[a] = tau / g->h[a];
-    const double rel = first ? 0.0 : relax; /* m and mt start at 0 */
+    const double rel = first ? 0.0 : relax; /* m and mt start at 0: nothing to relax yet */
     FWD_LOOP_SIMD(g, c, o, {
         double y[3], q = 0;
         for (int a = 0; a < d; a++) {
@@ -344,7 +344,7 @@ KERNEL double upper_bound(fa_w1_t *w, const int d)
 {
     const fa_grid_t *g = w->g;
     const double *restrict mt[3] = {w->mt[0], w->mt[1], w->mt[2]};
-    double *restrict r = w->r, ih[3];
+    double *r = w->r, ih[3]; /* not restrict: poisson() writes w->r */
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
     BWD_LOOP(g, c, p, {
         double div = 0;
@@ -391,7 +391,7 @@ KERNEL double lower_bound(fa_w1_t *w, const int d, double *lip_out)
 KERNEL double flux_scale(fa_w1_t *w, const int d)
 {
     const fa_grid_t *g = w->g;
-    double *restrict r = w->r, ih[3];
+    double *r = w->r, ih[3]; /* not restrict: poisson() writes w->r */
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
     memcpy(r, w->delta, (size_t)w->n * sizeof(double));
     poisson(w, -1.0);
@@ -426,11 +426,14 @@ KERNEL int beckmann(fa_w1_t *w, const int d, double abs_floor, double *lower, do
                     int *iters, double *lip_out)
 {
     const long n = w->n;
-    double *restrict r = w->r, *restrict phi = w->phi, *restrict pt = w->pt;
+    double *r = w->r, *phi = w->phi, *pt = w->pt; /* not restrict: poisson() writes w->r */
     double tau = TAU_SCALE * flux_scale(w, d), sigma = SIGMA_TAU / tau;
     int next_adapt = ADAPT_FIRST;
     memset(phi, 0, (size_t)n * sizeof(double));
-    for (int a = 0; a < d; a++) memset(w->m[a], 0, (size_t)n * sizeof(double));
+    for (int a = 0; a < d; a++) {
+        memset(w->m[a], 0, (size_t)n * sizeof(double));
+        memset(w->mt[a], 0, (size_t)n * sizeof(double));
+    }
     double lo = 0, up = HUGE_VAL, lip = 0;
     int k, done = 0;
     for (k = 1; k <= w->opt.max_iter && !done; k++) {
