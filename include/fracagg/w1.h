@@ -54,7 +54,6 @@ typedef struct {
     int max_iter;    /**< d >= 2: iteration limit (default 20000) */
     double mass_tol; /**< refuse masses differing by more than mass_tol * max(|M_f|, |M_g|)
                           (default 1e-8) */
-    int threads;     /**< FFTW threads for the Poisson solves (<= 1: one) */
 } fa_w1_options_t;
 
 /** What a computation did. */
