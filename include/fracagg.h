@@ -21,5 +21,6 @@
 #include "fracagg/run.h"
 #include "fracagg/bench.h"
 #include "fracagg/hsverify.h"
+#include "fracagg/w1.h"
 
 #endif

@@ -53,6 +53,13 @@ int fa_runfile_read(const char *path, int species, int has_time, double time, co
  *  last record time. */
 int fa_runfile_config(const char *path, char **config_text, long *records, double *last_time);
 
+/** The grid of a run file (from its 'dim', 'cells' and 'length' attributes, checked against
+ *  the shape of rho; free it with fa_grid_free) and its number of species. */
+int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies);
+
+/** Name of species `species` (0-based) of a run file into name[len] ("" if it has none). */
+int fa_runfile_species_name(const char *path, int species, char *name, size_t len);
+
 /** Print a human-readable summary of a run file. */
 int fa_runfile_info(const char *path, FILE *out);
 

@@ -18,6 +18,7 @@ int cmd_run(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_verify_hs(int argc, char **argv);
+int cmd_w1(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* Print a command's usage; -1 if there is no such command. */

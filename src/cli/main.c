@@ -43,6 +43,16 @@ static const cli_command_t commands[] = {
      "  --tsv              one tab-separated line per series instead of the report\n"
      "Without --C nothing is checked (exit 0): C_emp = max_t (1/y0 - 1/y(t))/t always satisfies\n"
      "the bound on its own run. Exit codes: 0 all hold, 1 a bound is violated, 2 bad usage or input.\n"},
+    {"w1", cmd_w1, "A.nc B.nc [--species I] [--time T] [--tol R] [--max-iter N]",
+     "Wasserstein-1 distance between the densities of two run files on the same grid.",
+     "  --species I       only species I (1-based; default: every species in both files)\n"
+     "  --time T          the records at time T in both files (default: the last record of each)\n"
+     "  --tol R           2D/3D: relative duality gap to reach (default 1e-4)\n"
+     "  --max-iter N      2D/3D: iteration limit (default 20000)\n"
+     "\n"
+     "One line per species, 'species I (name): W1 = ...', then 'total: W1 = ...', the sum over\n"
+     "the species. 1D is exact; in 2D/3D each value is the midpoint of a certified bracket\n"
+     "[lower, upper] for the grid problem (manual, section 8).\n"},
     {"help", cmd_help, "[COMMAND | config]",
      "Describe a command, or print the reference of every configuration key (help config).", ""},
 };

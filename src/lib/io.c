@@ -610,3 +610,57 @@ int fa_runfile_info(const char *path, FILE *out)
     if (ferror(out)) rc = FA_ERROR(FA_EIO, "cannot write the summary");
     return rc;
 }
+
+int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
+{
+    *grid = NULL;
+    int nc;
+    size_t rec;
+    double t;
+    FA_TRY(open_record(path, 0, 0, &nc, &rec, &t));
+    int rc = FA_OK, dim = 0, cells[3] = {0, 0, 0}, ds;
+    size_t nsp = 0, na;
+    double L[3] = {0, 0, 0};
+    if (nc_get_att_int(nc, NC_GLOBAL, "dim", &dim) != NC_NOERR || dim < 1 || dim > 3 ||
+        nc_inq_attlen(nc, NC_GLOBAL, "cells", &na) != NC_NOERR || na != (size_t)dim ||
+        nc_get_att_int(nc, NC_GLOBAL, "cells", cells) != NC_NOERR ||
+        nc_inq_attlen(nc, NC_GLOBAL, "length", &na) != NC_NOERR || na != (size_t)dim ||
+        nc_get_att_double(nc, NC_GLOBAL, "length", L) != NC_NOERR) {
+        rc = FA_ERROR(FA_EFORMAT, "%s: no valid 'dim', 'cells' and 'length' attributes (not a fracagg run file?)",
+                      path);
+    } else if (nc_inq_dimid(nc, "species", &ds) != NC_NOERR || nc_inq_dimlen(nc, ds, &nsp) != NC_NOERR ||
+               nsp < 1) {
+        rc = FA_ERROR(FA_EFORMAT, "%s: no species (not a fracagg run file?)", path);
+    } else {
+        long n[3];
+        for (int a = 0; a < dim; a++) n[a] = cells[a];
+        rc = fa_grid_create(dim, n, L, grid);
+        if (rc == FA_OK) { /* the variable must match the attributes */
+            int v;
+            rc = check_grid(path, nc, 0, *grid, &v);
+            if (rc != FA_OK) {
+                fa_grid_free(*grid);
+                *grid = NULL;
+            }
+        }
+    }
+    nc_close(nc);
+    if (rc == FA_OK) *nspecies = (int)nsp;
+    return rc;
+}
+
+int fa_runfile_species_name(const char *path, int species, char *name, size_t len)
+{
+    if (len > 0) name[0] = '\0';
+    int nc, v, rc = nc_open(path, NC_NOWRITE, &nc);
+    if (rc != NC_NOERR) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, nc_strerror(rc));
+    char buf[NAME_LEN] = "";
+    size_t st[2] = {(size_t)species, 0}, ct[2] = {1, NAME_LEN};
+    if (nc_inq_varid(nc, "species_name", &v) == NC_NOERR && species >= 0 &&
+        nc_get_vara_text(nc, v, st, ct, buf) == NC_NOERR) {
+        buf[NAME_LEN - 1] = '\0';
+        snprintf(name, len, "%s", buf);
+    }
+    nc_close(nc);
+    return FA_OK;
+}

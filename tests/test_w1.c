@@ -1,0 +1,419 @@
+/* Wasserstein-1 on the torus (src/lib/w1.c).
+ *
+ * 1D, exact to rounding: an indicator of width w translated by a has, on the circle of length L,
+ * the closed form below (it covers translates past L/4, where the periodic answer is below
+ * M a, and one-cell masses, w = h); a compact bump translated by whole cells with
+ * support + shift <= L/2 has W1 = M a.
+ * 2D/3D, the grid Beckmann problem: the certified bracket [lower, upper] must hold the exact
+ * value of an axis translate by whole cells (M a is then also the grid problem's value: the
+ * translating flux is feasible and a potential of x alone certifies it); a diagonal translate
+ * converges to M |a| at order >= 1; symmetry, translation, scaling and the triangle inequality
+ * hold within the brackets; bad input is refused.
+ *
+ * Probe mode (for tests/test_w1_pot.py): test_w1 probe DIM N.. L.. F.bin G.bin [TOL]
+ * prints "value lower upper iterations converged" for two raw double arrays (x fastest). */
+#include "testlib.h"
+
+#include <float.h>
+#include <string.h>
+
+static fa_grid_t *grid(int d, long n0, long n1, long n2, double L0, double L1, double L2)
+{
+    long n[3] = {n0, n1, n2};
+    double L[3] = {L0, L1, L2};
+    fa_grid_t *g;
+    if (fa_grid_create(d, n, L, &g)) {
+        fprintf(stderr, "hard error: %s\n", fa_last_error());
+        exit(99);
+    }
+    return g;
+}
+
+static fa_w1_t *workspace(const fa_grid_t *g, double tol, int max_iter)
+{
+    fa_w1_options_t opt = {.tol = tol, .max_iter = max_iter};
+    fa_w1_t *w;
+    if (fa_w1_create(g, &opt, &w)) {
+        fprintf(stderr, "hard error: %s\n", fa_last_error());
+        exit(99);
+    }
+    return w;
+}
+
+static double w1(fa_w1_t *w, const double *f, const double *g, fa_w1_info_t *info)
+{
+    double d;
+    if (fa_w1_compute(w, f, g, &d, info)) {
+        fprintf(stderr, "hard error: %s\n", fa_last_error());
+        exit(99);
+    }
+    return d;
+}
+
+/* (1 - r^2/R^2)^2_+ at the cell centres (periodic distance to c), scaled to mass M. Any cell
+ * values are a piecewise-constant density; translating them by whole cells translates it. */
+static double *bump(const fa_grid_t *g, const double c[3], double R, double M)
+{
+    long n = fa_grid_local_cells(g);
+    int d = fa_grid_dim(g);
+    double *f = calloc((size_t)n, sizeof(double)), sum = 0;
+    long nx = fa_grid_cells(g, 0), ny = fa_grid_cells(g, 1);
+    for (long k = 0; k < n; k++) {
+        long idx[3] = {k % nx, (k / nx) % ny, k / (nx * ny)};
+        double r2 = 0;
+        for (int a = 0; a < d; a++) {
+            double L = fa_grid_length(g, a), x = fa_grid_center(g, a, idx[a]) - c[a];
+            x -= L * floor(x / L + 0.5);
+            r2 += x * x;
+        }
+        double q = 1 - r2 / (R * R);
+        f[k] = q > 0 ? q * q : 0;
+        sum += f[k];
+    }
+    for (long k = 0; k < n; k++) f[k] *= M / (sum * fa_grid_cell_volume(g));
+    return f;
+}
+
+/* f translated by s[a] whole cells along each axis (periodic). */
+static double *shifted(const fa_grid_t *g, const double *f, const long s[3])
+{
+    long n = fa_grid_local_cells(g), nn[3];
+    for (int a = 0; a < 3; a++) nn[a] = fa_grid_cells(g, a);
+    double *out = malloc((size_t)n * sizeof(double));
+    for (long k = 0; k < n; k++) {
+        long i[3] = {k % nn[0], (k / nn[0]) % nn[1], k / (nn[0] * nn[1])};
+        for (int a = 0; a < 3; a++) i[a] = ((i[a] + s[a]) % nn[a] + nn[a]) % nn[a];
+        out[i[0] + nn[0] * (i[1] + nn[1] * i[2])] = f[k];
+    }
+    return out;
+}
+
+/* W1 on the circle of length L between the indicator of an interval of width w (mass M) and
+ * its translate by a: with D = F - G, the ramps have length l = min(a, w) and height
+ * H = M l / w, the plateau (at H) has length |w - a| and D = 0 on Z = L - a - w; the median c
+ * of D gives W1 = Z c + |w - a| |H - c| + (l/H)(c^2 + (H - c)^2). */
+static double indicator_exact(double M, double w, double a, double L)
+{
+    a = fmod(fmod(a, L) + L, L);
+    if (a > L / 2) a = L - a;
+    double l = fmin(a, w), H = M * l / w, P = fabs(w - a), Z = L - a - w;
+    if (Z >= L / 2) return M * a;
+    double c = Z + 2 * l >= L / 2 ? (L / 2 - Z) * H / (2 * l) : H;
+    return Z * c + P * fabs(H - c) + (l / H) * (c * c + (H - c) * (H - c));
+}
+
+static void test_1d(void)
+{
+    const long n = 60;
+    const double L = 3, h = L / n, M = 1.3;
+    fa_grid_t *g = grid(1, n, 1, 1, L, 1, 1);
+    fa_w1_t *w = workspace(g, 0, 0);
+    double *f = malloc(n * sizeof(double)), *gg = malloc(n * sizeof(double));
+    /* rounding: O(1) operations per cell on values <= M L with compensated sums */
+    const double tol = 32 * DBL_EPSILON * M * L;
+    /* (width, shift) in cells: translates within L/4, past L/4 (periodic answer below M a),
+     * past L/2 (the short way round), one-cell masses (w = 1) up to and past L/2 */
+    const long cases[][2] = {{4, 3},  {4, 10}, {20, 8},  {20, 15}, {25, 25}, {35, 20}, {40, 10},
+                             {50, 30}, {12, 41}, {1, 5},  {1, 20},  {1, 29},  {1, 30},  {1, 31},
+                             {1, 57}};
+    double worst = 0;
+    int ok = 1;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        long wc = cases[k][0], ac = cases[k][1];
+        for (long c = 0; c < n; c++) {
+            f[c] = (c >= 5 && c < 5 + wc) ? M / (wc * h) : 0;
+            long src = ((c - ac) % n + n) % n;
+            gg[c] = (src >= 5 && src < 5 + wc) ? M / (wc * h) : 0;
+        }
+        fa_w1_info_t info;
+        double v = w1(w, f, gg, &info), ex = indicator_exact(M, wc * h, ac * h, L);
+        double e = fabs(v - ex);
+        if (e > worst) worst = e;
+        if (e > tol || !info.exact || info.lower != v || info.upper != v) ok = 0;
+        if (e > tol) printf("      width %ld shift %ld cells: W1 %.17g, exact %.17g\n", wc, ac, v, ex);
+        if (wc == 1 && ac == 30)
+            tl_check(fabs(v - M * (L / 2 - h / 2)) <= tol,
+                     "1D: one-cell masses half a box apart: W1 = %.17g = M (L/2 - h/2) = %.17g "
+                     "(the cells' widths: not M L/2 = %.4g)", v, M * (L / 2 - h / 2), M * L / 2);
+    }
+    tl_check(ok, "1D: indicator translates and one-cell masses (%zu cases, closed form): max error "
+             "%.2e <= %.2e (rounding)", sizeof cases / sizeof cases[0], worst, tol);
+
+    /* compact bump translated by 10 cells (0.5), support 0.8 + 0.5 <= L/2: W1 = M a */
+    double c0[3] = {-0.6, 0, 0};
+    double *b = bump(g, c0, 0.4, M);
+    long s[3] = {10, 0, 0};
+    double *bs = shifted(g, b, s);
+    double v = w1(w, b, bs, NULL), vr = w1(w, bs, b, NULL);
+    tl_check(fabs(v - M * 0.5) <= tol && fabs(vr - v) <= tol,
+             "1D: bump translated by 10 cells: W1 = %.17g, M a = %.17g, reversed %.17g", v, M * 0.5, vr);
+    /* translating both by any number of cells changes nothing */
+    long s2[3] = {23, 0, 0};
+    double *b2 = shifted(g, b, s2), *bs2 = shifted(g, bs, s2);
+    double v2 = w1(w, b2, bs2, NULL);
+    tl_check(fabs(v2 - v) <= tol, "1D: both translated by 23 cells: %.17g (difference %.1e)", v2, fabs(v2 - v));
+    free(b);
+    free(bs);
+    free(b2);
+    free(bs2);
+
+    /* identical densities, mass mismatch, non-finite values */
+    fa_w1_info_t info;
+    for (long c = 0; c < n; c++) f[c] = gg[c] = 1 + 0.5 * sin(0.3 * c);
+    v = w1(w, f, gg, &info);
+    tl_check(v == 0, "1D: identical densities: W1 = %g", v);
+    gg[7] *= 1 + 1e-5;
+    double d;
+    int rc = fa_w1_compute(w, f, gg, &d, NULL);
+    tl_check(rc == FA_EINVAL && strstr(fa_last_error(), "masses differ"),
+             "1D: one cell raised by 1e-5 (relative): unequal masses refused: %s", fa_last_error());
+    gg[7] = NAN;
+    rc = fa_w1_compute(w, f, gg, &d, NULL);
+    tl_check(rc == FA_EINVAL && strstr(fa_last_error(), "not finite"), "1D: NaN refused: %s",
+             fa_last_error());
+    free(f);
+    free(gg);
+    fa_w1_free(w);
+    fa_grid_free(g);
+}
+
+/* Is x inside the certified bracket, allowing rounding? */
+static int in_bracket(double x, const fa_w1_info_t *i)
+{
+    double slack = 1e-12 * fmax(fabs(x), 1e-300);
+    return i->lower - slack <= x && x <= i->upper + slack;
+}
+
+static void test_2d_translates(void)
+{
+    const double M = 0.8;
+    /* axis translate: square box, then an anisotropic one (h_x != h_y) along y */
+    {
+        fa_grid_t *g = grid(2, 32, 32, 1, 2, 2, 1);
+        fa_w1_t *w = workspace(g, 1e-4, 0);
+        double c[3] = {-0.2, 0.1, 0};
+        double *f = bump(g, c, 0.25, M);
+        long s[3] = {6, 0, 0}; /* 0.375; x-support 0.5 + h + 0.375 <= L/2 */
+        double *gs = shifted(g, f, s);
+        fa_w1_info_t info;
+        double v = w1(w, f, gs, &info), ex = M * 0.375;
+        tl_check(in_bracket(ex, &info) && info.converged,
+                 "2D 32x32: x-translate by 6 cells: W1 = %.8f in [%.8f, %.8f] (%d iterations) holds "
+                 "M a = %.8f", v, info.lower, info.upper, info.iterations, ex);
+        free(f);
+        free(gs);
+        fa_w1_free(w);
+        fa_grid_free(g);
+    }
+    {
+        fa_grid_t *g = grid(2, 48, 40, 1, 3, 2, 1); /* h = 1/16 x 1/20 */
+        fa_w1_t *w = workspace(g, 1e-4, 0);
+        double c[3] = {0.3, -0.2, 0};
+        double *f = bump(g, c, 0.25, M);
+        long s[3] = {0, 5, 0}; /* 0.25 along y; y-support 0.5 + h + 0.25 <= 1 */
+        double *gs = shifted(g, f, s);
+        fa_w1_info_t info;
+        double v = w1(w, f, gs, &info), ex = M * 0.25;
+        tl_check(in_bracket(ex, &info) && info.converged,
+                 "2D 48x40 box 3x2: y-translate by 5 cells: W1 = %.8f in [%.8f, %.8f] (%d "
+                 "iterations) holds M a = %.8f", v, info.lower, info.upper, info.iterations, ex);
+        free(f);
+        free(gs);
+        fa_w1_free(w);
+        fa_grid_free(g);
+    }
+    /* diagonal translate by (0.25, 0.25), bump radius 0.25, L = 2: W1 = M |a| (a potential
+     * psi(x) + chi(y) with slopes 1/sqrt2 certifies it, each marginal meeting the 1D
+     * condition). The grid value converges at order >= 1. */
+    double err[3], hh[3];
+    long ns[3] = {16, 32, 64};
+    for (int k = 0; k < 3; k++) {
+        fa_grid_t *g = grid(2, ns[k], ns[k], 1, 2, 2, 1);
+        fa_w1_t *w = workspace(g, 1e-4, 0);
+        double c[3] = {-0.125, -0.125, 0};
+        double *f = bump(g, c, 0.25, M);
+        long sh = ns[k] / 8;
+        long s[3] = {sh, sh, 0};
+        double *gs = shifted(g, f, s);
+        fa_w1_info_t info;
+        double v = w1(w, f, gs, &info), ex = M * 0.25 * sqrt(2.0);
+        err[k] = (v - ex) / ex;
+        hh[k] = 2.0 / ns[k];
+        printf("      diagonal translate %ldx%ld: W1 = %.8f [%.8f, %.8f], %d iterations, exact "
+               "%.8f, relative error %+.3e\n", ns[k], ns[k], v, info.lower, info.upper, info.iterations,
+               ex, err[k]);
+        free(f);
+        free(gs);
+        fa_w1_free(w);
+        fa_grid_free(g);
+    }
+    double p1 = tl_order(err[0], hh[0], err[1], hh[1]), p2 = tl_order(err[1], hh[1], err[2], hh[2]);
+    tl_check(err[2] > 0 && p1 >= 1 && p2 >= 1,
+             "2D diagonal translate: relative errors %.2e, %.2e, %.2e (16, 32, 64 cells per side), "
+             "observed orders %.2f, %.2f >= 1", err[0], err[1], err[2], p1, p2);
+    /* regression bound from the measured 7.8e-3 (bump radius 8 cells) */
+    tl_check(err[2] <= 1e-2, "2D diagonal translate at 64x64: relative error %.2e <= 1e-2", err[2]);
+}
+
+static void test_2d_properties(void)
+{
+    fa_grid_t *g = grid(2, 32, 32, 1, 2, 2, 1);
+    fa_w1_t *w = workspace(g, 1e-4, 0);
+    const long n = 32 * 32;
+    double c1[3] = {-0.5, 0.3, 0}, c2[3] = {0.4, -0.5, 0}, c3[3] = {0.6, 0.6, 0}, c4[3] = {-0.3, -0.2, 0};
+    double *a1 = bump(g, c1, 0.4, 0.6), *a2 = bump(g, c2, 0.5, 0.4);
+    double *b1 = bump(g, c3, 0.45, 0.5), *b2 = bump(g, c4, 0.4, 0.5);
+    double *f = malloc(n * sizeof(double)), *gg = malloc(n * sizeof(double)), *e = malloc(n * sizeof(double));
+    for (long c = 0; c < n; c++) {
+        f[c] = a1[c] + a2[c];
+        gg[c] = b1[c] + b2[c];
+        e[c] = 0.25 * (1 + 0.5 * cos(M_PI * (double)(c % 32) / 8)); /* mass 1 */
+    }
+    fa_w1_info_t i1, i2, i3, i4, i5;
+    double v = w1(w, f, gg, &i1);
+    tl_check(i1.lower <= v && v <= i1.upper && i1.converged && i1.gap <= 1e-4,
+             "2D two blobs: W1 = %.8f in [%.8f, %.8f], gap %.1e <= 1e-4, %d iterations, "
+             "max |grad phi| before scaling %.6f", v, i1.lower, i1.upper, i1.gap, i1.iterations, i1.lipschitz);
+    double vr = w1(w, gg, f, &i2);
+    tl_check(i2.lower <= i1.upper && i1.lower <= i2.upper,
+             "2D symmetry: W1(g, f) = %.8f, brackets overlap", vr);
+    long s[3] = {5, -3, 0};
+    double *fs = shifted(g, f, s), *gs = shifted(g, gg, s);
+    double vs = w1(w, fs, gs, &i3);
+    tl_check(i3.lower <= i1.upper && i1.lower <= i3.upper,
+             "2D translation of both by (5, -3) cells: %.8f, brackets overlap", vs);
+    double lam = 3.7;
+    for (long c = 0; c < n; c++) {
+        fs[c] = lam * f[c];
+        gs[c] = lam * gg[c];
+    }
+    double vl = w1(w, fs, gs, &i4);
+    tl_check(i4.lower <= lam * i1.upper * (1 + 1e-14) && lam * i1.lower <= i4.upper * (1 + 1e-14),
+             "2D scaling by %.1f: %.8f = %.1f x %.8f within the brackets", lam, vl, lam, vl / lam);
+    double vfe = w1(w, f, e, &i4), vge = w1(w, gg, e, &i5);
+    tl_check(i1.lower <= i4.upper + i5.upper,
+             "2D triangle inequality: W1(f,g) = %.6f <= W1(f,e) + W1(e,g) = %.6f + %.6f", v, vfe, vge);
+    /* an iteration limit: not converged, but the bracket stays valid */
+    fa_w1_t *w20 = workspace(g, 1e-4, 20);
+    double v20 = w1(w20, f, gg, &i2);
+    tl_check(!i2.converged && i2.iterations == 20 && i2.lower <= i1.upper && i1.lower <= i2.upper,
+             "2D 20 iterations: not converged, %.6f in [%.6f, %.6f] (gap %.1e) still holds the value",
+             v20, i2.lower, i2.upper, i2.gap);
+    /* identical densities; masses that differ */
+    double vz = w1(w, f, f, &i2);
+    tl_check(vz == 0 && i2.iterations == 0, "2D identical densities: W1 = %g, %d iterations", vz, i2.iterations);
+    gg[0] += 1e-3;
+    double d;
+    int rc = fa_w1_compute(w, f, gg, &d, NULL);
+    tl_check(rc == FA_EINVAL, "2D masses differing: refused: %s", fa_last_error());
+    fa_w1_free(w20);
+    free(a1);
+    free(a2);
+    free(b1);
+    free(b2);
+    free(f);
+    free(gg);
+    free(e);
+    free(fs);
+    free(gs);
+    fa_w1_free(w);
+    fa_grid_free(g);
+}
+
+static void test_3d(void)
+{
+    const double M = 1.1;
+    {
+        fa_grid_t *g = grid(3, 16, 16, 16, 2, 2, 2);
+        fa_w1_t *w = workspace(g, 1e-4, 0);
+        double c[3] = {-0.2, 0.1, 0.3};
+        double *f = bump(g, c, 0.2, M);
+        long s[3] = {0, 0, 3}; /* 0.375 along z; support 0.4 + h + 0.375 <= 1 */
+        double *gs = shifted(g, f, s);
+        fa_w1_info_t info;
+        double v = w1(w, f, gs, &info), ex = M * 0.375;
+        tl_check(in_bracket(ex, &info) && info.converged,
+                 "3D 16^3: z-translate by 3 cells: W1 = %.8f in [%.8f, %.8f] (%d iterations) holds "
+                 "M a = %.8f", v, info.lower, info.upper, info.iterations, ex);
+        free(f);
+        free(gs);
+        fa_w1_free(w);
+        fa_grid_free(g);
+    }
+    double err[2], hh[2];
+    long ns[2] = {16, 32};
+    for (int k = 0; k < 2; k++) {
+        fa_grid_t *g = grid(3, ns[k], ns[k], ns[k], 2, 2, 2);
+        fa_w1_t *w = workspace(g, 1e-4, 0);
+        double c[3] = {-0.125, -0.125, -0.125};
+        double *f = bump(g, c, 0.3, M);
+        long sh = ns[k] / 8;
+        long s[3] = {sh, sh, sh};
+        double *gs = shifted(g, f, s);
+        fa_w1_info_t info;
+        double v = w1(w, f, gs, &info), ex = M * 0.25 * sqrt(3.0);
+        err[k] = (v - ex) / ex;
+        hh[k] = 2.0 / ns[k];
+        printf("      3D diagonal translate %ld^3: W1 = %.8f [%.8f, %.8f], %d iterations, exact "
+               "%.8f, relative error %+.3e\n", ns[k], v, info.lower, info.upper, info.iterations, ex, err[k]);
+        free(f);
+        free(gs);
+        fa_w1_free(w);
+        fa_grid_free(g);
+    }
+    double p = tl_order(err[0], hh[0], err[1], hh[1]);
+    tl_check(err[1] > 0 && p >= 1, "3D diagonal translate: relative errors %.2e, %.2e (16^3, 32^3), "
+             "observed order %.2f >= 1", err[0], err[1], p);
+}
+
+/* ---- probe mode ---------------------------------------------------------------------- */
+
+static double *load(const char *path, long n)
+{
+    FILE *fp = fopen(path, "rb");
+    double *x = malloc((size_t)n * sizeof(double));
+    if (!fp || !x || fread(x, sizeof(double), (size_t)n, fp) != (size_t)n) {
+        fprintf(stderr, "test_w1 probe: cannot read %ld doubles from %s\n", n, path);
+        exit(99);
+    }
+    fclose(fp);
+    return x;
+}
+
+static int probe(int argc, char **argv)
+{
+    int d = argc > 2 ? atoi(argv[2]) : 0;
+    if (d < 1 || d > 3 || argc < 3 + 2 * d + 2) {
+        fprintf(stderr, "usage: test_w1 probe DIM N.. L.. F.bin G.bin [TOL]\n");
+        return 99;
+    }
+    long n[3] = {1, 1, 1}, total = 1;
+    double L[3] = {1, 1, 1};
+    for (int a = 0; a < d; a++) {
+        n[a] = atol(argv[3 + a]);
+        L[a] = atof(argv[3 + d + a]);
+        total *= n[a];
+    }
+    int i = 3 + 2 * d;
+    fa_grid_t *g = grid(d, n[0], n[1], n[2], L[0], L[1], L[2]);
+    fa_w1_t *w = workspace(g, argc > i + 2 ? atof(argv[i + 2]) : 0, 0);
+    double *f = load(argv[i], total), *gg = load(argv[i + 1], total);
+    fa_w1_info_t info;
+    double v = w1(w, f, gg, &info);
+    printf("%.17g %.17g %.17g %d %d\n", v, info.lower, info.upper, info.iterations, info.converged);
+    free(f);
+    free(gg);
+    fa_w1_free(w);
+    fa_grid_free(g);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "probe") == 0) return probe(argc, argv);
+    test_1d();
+    test_2d_translates();
+    test_2d_properties();
+    test_3d();
+    return tl_exit();
+}
