@@ -1,0 +1,146 @@
+/* The Newton matrix is M = I - gamma J; at high frequencies, where it is stiff, J acts near a
+ * point x like the constant-coefficient operator -rho(x) |k|_h^2 K^_ii(k) (math.md section 2),
+ * so M^-1 is close to the pseudo-differential operator with symbol 1/(1 + gamma rho(x) S(k)).
+ * We apply it by interpolation between constant-coefficient solves: levels rho_l = rho_max q^l
+ * (l < L), exact in Fourier space (one inverse FFT each), and the identity for rho = 0;
+ * each cell blends the two levels around its own density, linearly in log rho (in rho below
+ * the lowest level). One level is the plain constant-coefficient preconditioner with
+ * rho_ref = max rho, which over-damps where rho is small (vacuum, compact supports).
+ * Cross-species coupling is left to the Krylov solver (block-diagonal preconditioner). */
+#include "precond.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FA_PREC_RATIO 0.25 /* q */
+
+struct fa_sprec {
+    fa_spectral_t *sp;
+    int N, levels;
+    long nloc;
+    double *symbol;          /* N * nk: |k|_h^2 max(K^_ii(k), 0), unnormalised */
+    double *rho_max;         /* per species at the last set-up */
+    unsigned char *level;    /* N * nloc: lower interpolation level of each cell */
+    double *weight;          /* N * nloc: weight of that level */
+    fftw_complex *rhat;      /* transform of the residual */
+};
+
+int fa_sprec_create(fa_spectral_t *sp, int levels, fa_sprec_t **out)
+{
+    *out = NULL;
+    fa_sprec_t *p = fa_calloc(1, sizeof *p);
+    if (!p) return FA_ENOMEM;
+    int N = sp->nspecies;
+    p->sp = sp;
+    p->N = N;
+    p->levels = levels < 1 ? 1 : levels;
+    p->nloc = sp->grid->nlocal;
+    p->symbol = fa_malloc((size_t)N * sp->nk * sizeof(double));
+    p->rho_max = fa_calloc((size_t)N, sizeof(double));
+    p->level = fa_malloc((size_t)N * p->nloc);
+    p->weight = fa_malloc((size_t)N * p->nloc * sizeof(double));
+    p->rhat = fftw_malloc((size_t)sp->nk * sizeof(fftw_complex));
+    if (!p->symbol || !p->rho_max || !p->level || !p->weight || !p->rhat) {
+        fa_sprec_free(p);
+        return FA_ERROR(FA_ENOMEM, "out of memory for the preconditioner");
+    }
+    double scale = (double)sp->grid->ntotal; /* multipliers carry 1/ntotal */
+    for (int i = 0; i < N; i++) {
+        const double *m = sp->mult[i * N + i];
+        double *S = p->symbol + i * sp->nk;
+        for (long c = 0; c < sp->nk; c++) S[c] = m ? sp->kdisc2[c] * fmax(m[c] * scale, 0.0) : 0.0;
+    }
+    *out = p;
+    return FA_OK;
+}
+
+void fa_sprec_free(fa_sprec_t *p)
+{
+    if (!p) return;
+    free(p->symbol);
+    free(p->rho_max);
+    free(p->level);
+    free(p->weight);
+    fftw_free(p->rhat);
+    free(p);
+}
+
+void fa_sprec_setup(fa_sprec_t *p, const double *const rho[])
+{
+    int L = p->levels;
+    double lq = log(FA_PREC_RATIO);
+    for (int i = 0; i < p->N; i++) {
+        const double *r = rho[i];
+        double mx = 0;
+        for (long c = 0; c < p->nloc; c++) mx = fmax(mx, r[c]);
+        mx = fa_reduce_max(mx);
+        p->rho_max[i] = mx;
+        unsigned char *lev = p->level + i * p->nloc;
+        double *w = p->weight + i * p->nloc, low = mx * pow(FA_PREC_RATIO, L - 1);
+        for (long c = 0; c < p->nloc; c++) {
+            double v = r[c];
+            if (!(mx > 0) || v >= mx) {
+                lev[c] = 0, w[c] = 1;
+            } else if (v <= low) { /* between the lowest level and the identity */
+                lev[c] = (unsigned char)(L - 1), w[c] = v > 0 ? v / low : 0;
+            } else {
+                double pos = log(v / mx) / lq; /* in (0, L-1) */
+                int l = (int)pos;
+                if (l > L - 2) l = L - 2;
+                lev[c] = (unsigned char)l, w[c] = 1 - (pos - l);
+            }
+        }
+    }
+}
+
+static double kahan_sum(const double *f, long n)
+{
+    double sum = 0, comp = 0;
+    for (long c = 0; c < n; c++) {
+        double y = f[c] - comp, t = sum + y;
+        comp = (t - sum) - y;
+        sum = t;
+    }
+    return sum;
+}
+
+void fa_sprec_solve(fa_sprec_t *p, int i, const double *r, double *z, double gamma, double *tmp)
+{
+    fa_spectral_t *sp = p->sp;
+    long n = p->nloc;
+    int L = p->levels;
+    if (!sp->mult[i * p->N + i] || !(gamma * p->rho_max[i] > 0)) {
+        memcpy(z, r, (size_t)n * sizeof(double));
+        return;
+    }
+    const double *S = p->symbol + i * sp->nk;
+    const unsigned char *lev = p->level + i * n;
+    const double *w = p->weight + i * n;
+    double inv_n = 1.0 / (double)sp->grid->ntotal;
+    fa_spectral_forward(sp, r, p->rhat);
+    for (int l = 0; l < L; l++) {
+        double g = gamma * p->rho_max[i] * pow(FA_PREC_RATIO, l);
+        fftw_complex *restrict wk = sp->work;
+        const fftw_complex *restrict rh = p->rhat;
+        for (long c = 0; c < sp->nk; c++) {
+            double f = inv_n / (1 + g * S[c]);
+            wk[c][0] = f * rh[c][0];
+            wk[c][1] = f * rh[c][1];
+        }
+        fa_spectral_inverse_work(sp, L == 1 ? z : tmp);
+        if (L == 1) return;
+        /* level l carries weight w where lev == l and 1 - w where lev == l - 1 */
+        for (long c = 0; c < n; c++) {
+            double wt = lev[c] == l ? w[c] : lev[c] + 1 == l ? 1 - w[c] : 0.0;
+            z[c] = (l == 0 ? 0.0 : z[c]) + wt * tmp[c];
+        }
+    }
+    for (long c = 0; c < n; c++) /* the identity below the lowest level */
+        if (lev[c] == L - 1) z[c] += (1 - w[c]) * r[c];
+    /* Blending levels in space does not keep sum(z) = sum(r), which every level and the
+     * Jacobian do (mass). Restore it with a uniform shift, so that Krylov corrections keep
+     * the mass exact (a rank-one change of a fixed linear map). */
+    double dm = fa_reduce_sum(kahan_sum(r, n) - kahan_sum(z, n)) / (double)sp->grid->ntotal;
+    for (long c = 0; c < n; c++) z[c] += dm;
+}
