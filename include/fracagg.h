@@ -19,6 +19,7 @@
 #include "fracagg/diag.h"
 #include "fracagg/io.h"
 #include "fracagg/run.h"
+#include "fracagg/kinetic.h"
 #include "fracagg/bench.h"
 #include "fracagg/hsverify.h"
 #include "fracagg/w1.h"

@@ -26,6 +26,20 @@ typedef struct fa_output fa_output_t;
  *  configuration text among them). FA_EIO if the path cannot be written. */
 int fa_output_create(const char *path, const fa_model_t *m, fa_output_t **out);
 
+/** Create a run file of a kinetic run (fracagg kinetic): also rho_kinetic, momentum(time,
+ *  species, component, ...), w1, modulated_energy, modulated_kinetic, modulated_interaction. */
+int fa_output_create_kinetic(const char *path, const fa_model_t *m, double epsilon, fa_output_t **out);
+
+/** What a kinetic run stores per output time (arrays indexed by species; momentum[i*d + a]). */
+typedef struct {
+    const double *const *rho;
+    const double *const *momentum;
+    const double *w1, *modulated, *modulated_kinetic, *modulated_interaction;
+} fa_kinetic_record_t;
+
+/** Write the kinetic part of the next record; then fa_output_write completes the record. */
+int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k);
+
 /** Open an existing run file of the same model layout (grid, species, H^s orders) to append
  *  records after its last one. */
 int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out);

@@ -15,6 +15,8 @@ typedef struct {
 } cli_command_t;
 
 int cmd_run(int argc, char **argv);
+int cmd_kinetic(int argc, char **argv);
+int cmd_limit(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_verify_hs(int argc, char **argv);

@@ -51,12 +51,12 @@ void cli_install_stop_signals(void)
 
 volatile sig_atomic_t *cli_stop_flag(void) { return &stop_signal; }
 
-int cmd_run(int argc, char **argv)
+static int run_command(const char *cmd, int argc, char **argv, int kinetic)
 {
     cli_config_args_t a;
-    if (cli_parse_config_args("run", argc, argv, &a, NULL, NULL) != 0) return FA_EXIT_USAGE;
+    if (cli_parse_config_args(cmd, argc, argv, &a, NULL, NULL) != 0) return FA_EXIT_USAGE;
     if (!a.config) {
-        cli_command_help("run", stderr);
+        cli_command_help(cmd, stderr);
         return FA_EXIT_USAGE;
     }
     cli_set_verbosity(a.verbosity);
@@ -76,7 +76,7 @@ int cmd_run(int argc, char **argv)
     }
     cli_install_stop_signals();
     fa_run_result_t res;
-    int rc = fa_run(m, &opt, &res);
+    int rc = kinetic ? fa_run_kinetic(m, &opt, &res) : fa_run(m, &opt, &res);
     if (prog.shown) fprintf(stderr, "\n");
     if (rc == FA_EINTERRUPT) {
         int sig = stop_signal ? (int)stop_signal : SIGINT;
@@ -97,6 +97,13 @@ int cmd_run(int argc, char **argv)
                "mass drift %.1e; %.2f s\n",
                out, res.records, fa_model_t_start(m), res.t_reached, res.stats.steps, res.stats.rhs_evals,
                res.stats.krylov_iters, res.mass_drift, res.wall_seconds);
+    if (kinetic && a.verbosity >= 0)
+        printf("kinetic model: %ld steps, %ld RHS/force evaluations, %ld Krylov iterations; "
+               "w1 and modulated energies per record in %s\n",
+               res.kinetic_stats.steps, res.kinetic_stats.rhs_evals, res.kinetic_stats.krylov_iters, out);
     fa_model_free(m);
     return FA_EXIT_OK;
 }
+
+int cmd_run(int argc, char **argv) { return run_command("run", argc, argv, 0); }
+int cmd_kinetic(int argc, char **argv) { return run_command("kinetic", argc, argv, 1); }

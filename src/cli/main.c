@@ -27,6 +27,22 @@ static const cli_command_t commands[] = {
      "  --reps R         timed repetitions, medians reported (default 21)\n"
      "  --measure        plan the FFTs with FFTW_MEASURE\n"
      "  --scheme S, --limiter L   as in [solver]\n"},
+    {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
+     "Run the kinetic model of [kinetic] beside the macroscopic one: W1 and modulated energy.",
+     "  -o, --output FILE     run file to write (holds rho and rho_kinetic, momentum, w1,\n"
+     "                        modulated_energy, modulated_kinetic, modulated_interaction)\n"
+     "      --set S.K=V       override a configuration key, e.g. --set kinetic.epsilon=0.01\n"
+     "  -q, --quiet           no progress and no summary\n"
+     "  -v, --verbose         solver statistics on standard error\n"},
+    {"limit", cmd_limit, "CONFIG.ini --eps E1,E2,... [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
+     "Small-inertia sweep: the kinetic model for each epsilon against one macroscopic run; table of rates.",
+     "  --eps E1,E2,...       the inertias, e.g. 0.04,0.02,0.01,0.005\n"
+     "  -o, --output FILE     NetCDF file of the table and the series (default: CONFIG_limit.nc)\n"
+     "      --set S.K=V       override a configuration key\n"
+     "  -q, --quiet           no table on standard output\n"
+     "The table: epsilon, max_t sum_i W1(rho_i^eps, rho_i), max_t of the modulated energy and its\n"
+     "kinetic and interaction parts (sums over species), each with the observed order in epsilon\n"
+     "against the previous row.\n"},
     {"info", cmd_info, "RUN.nc", "Summarise what a run file holds.", ""},
     {"verify-hs", cmd_verify_hs, "RUN.nc... --s S [--C C | --calibrate] [options]",
      "Check the H^s growth bound of Lemma 4.6 (d/dt y <= C y^2) on run files.",

@@ -351,7 +351,7 @@ done:
  * 1-based indices (0 where none), or NULL for an unknown section. */
 static const char *section_pattern(const char *section, long idx[2])
 {
-    static const char *plain[] = {"grid", "species", "time", "solver", "output"};
+    static const char *plain[] = {"grid", "species", "time", "solver", "output", "kinetic"};
     idx[0] = idx[1] = 0;
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if (strcmp(section, plain[i]) == 0) return plain[i];
@@ -501,7 +501,7 @@ int fa_config_validate(const fa_config_t *c)
         if (!pattern)
             return FA_ERROR(FA_ECONFIG,
                             "%s: unknown section [%s] (known: grid, species, kernel.I.J, "
-                            "initial.I, time, solver, output)",
+                            "initial.I, time, solver, output, kinetic)",
                             e->section_where, e->section);
         const char *type = fa_config_get(c, e->section, "type");
         int known;

@@ -40,41 +40,7 @@
 #define FA_MULTIVERSION
 #endif
 
-/* ---- limiters ---------------------------------------------------------------------- */
-
-enum { LIM_NONE = -1, LIM_MINMOD, LIM_VANALBADA, LIM_VANLEER, LIM_MC, LIM_SUPERBEE, LIM_CENTRAL = 100 };
-
-/* min/max as plain comparisons: libm's fmin/fmax are calls (NaN rules) and stop vectorisation */
-static inline double min2(double a, double b) { return a < b ? a : b; }
-static inline double max2(double a, double b) { return a > b ? a : b; }
-
-/* Limited slope from the forward difference a = r[c+1] - r[c] and backward b = r[c] - r[c-1].
- * Every limiter here returns 0 unless a and b agree in sign and stays within 2 min(|a|,|b|),
- * so face values r[c] +- slope/2 lie between the neighbours' values: positive, no new extrema. */
-static inline __attribute__((always_inline)) double limited_slope(int lim, double a, double b)
-{
-    /* written with selects, not branches, so that the loops vectorise: every quotient has a
-     * nonzero denominator whatever the data */
-    int same = a * b > 0;
-    double aa = fabs(a), bb = fabs(b), sgn = copysign(1.0, a);
-    switch (lim) {
-    case LIM_MINMOD: return same ? sgn * min2(aa, bb) : 0.0;
-    case LIM_VANALBADA: return (same ? a * b * (a + b) : 0.0) / (same ? a * a + b * b : 1.0);
-    case LIM_VANLEER: return (same ? 2 * a * b : 0.0) / (same ? a + b : 1.0);
-    case LIM_MC: return same ? sgn * min2(min2(2 * aa, 2 * bb), 0.5 * (aa + bb)) : 0.0;
-    case LIM_SUPERBEE: return same ? sgn * max2(min2(2 * aa, bb), min2(aa, 2 * bb)) : 0.0;
-    case LIM_CENTRAL: return (a + b) * (1.0 / 3.0); /* not a limiter: see the top of the file */
-    default: return 0.0; /* first-order upwind */
-    }
-}
-
-/* Flux through a face with velocity u, left cell's east face value re and right cell's west
- * face value rw: upwind, or central for the central scheme. */
-static inline __attribute__((always_inline)) double face_flux(int lim, double u, double re, double rw)
-{
-    if (lim == LIM_CENTRAL) return 0.5 * u * (re + rw);
-    return max2(u, 0.0) * re + min2(u, 0.0) * rw;
-}
+/* The limiters and the face flux are in fv.h, shared with the kinetic moment model. */
 
 static inline long wrap(long c, long n) { return ((c % n) + n) % n; }
 
@@ -96,22 +62,22 @@ static inline __attribute__((always_inline)) void row_x(int lim, long n, double 
                                                        const double *restrict fp, double ih2)
 {
     double *restrict sl = w + 1, *restrict fl = w + n + 2; /* sl[-1 .. n], fl[0 .. n] */
-    for (long c = 1; c < n - 1; c++) sl[c] = limited_slope(lim, r[c + 1] - r[c], r[c] - r[c - 1]);
+    for (long c = 1; c < n - 1; c++) sl[c] = fa_limited_slope(lim, r[c + 1] - r[c], r[c] - r[c - 1]);
     const long edge[4] = {-1, 0, n - 1, n};
     for (int e = 0; e < 4; e++) { /* cells whose neighbours wrap (n may be 1 or 2) */
         long c = edge[e];
         if (c >= 1 && c < n - 1) continue;
         double rm = r[wrap(c - 1, n)], r0 = r[wrap(c, n)], rq = r[wrap(c + 1, n)];
-        sl[c] = limited_slope(lim, rq - r0, r0 - rm);
+        sl[c] = fa_limited_slope(lim, rq - r0, r0 - rm);
     }
     /* face k lies between cells k-1 and k, k = 0 .. n */
     for (long k = 1; k < n; k++) {
         double u = -(p[k] - p[k - 1]) * inv_h;
-        fl[k] = face_flux(lim, u, r[k - 1] + 0.5 * sl[k - 1], r[k] - 0.5 * sl[k]);
+        fl[k] = fa_face_flux(lim, u, r[k - 1] + 0.5 * sl[k - 1], r[k] - 0.5 * sl[k]);
     }
     {
         double u = -(p[0] - p[n - 1]) * inv_h; /* the periodic face, seen from both ends */
-        double f = face_flux(lim, u, r[n - 1] + 0.5 * sl[-1], r[0] - 0.5 * sl[0]);
+        double f = fa_face_flux(lim, u, r[n - 1] + 0.5 * sl[-1], r[0] - 0.5 * sl[0]);
         fl[0] = f;
         fl[n] = f;
     }
@@ -134,9 +100,9 @@ static inline __attribute__((always_inline)) void face(int lim, long len, double
                                                       double *restrict f)
 {
     for (long j = 0; j < len; j++) {
-        double sn = limited_slope(lim, r2[j] - r1[j], r1[j] - r0[j]);
+        double sn = fa_limited_slope(lim, r2[j] - r1[j], r1[j] - r0[j]);
         double u = -(p1[j] - p0[j]) * inv_h;
-        f[j] = face_flux(lim, u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * sn);
+        f[j] = fa_face_flux(lim, u, r0[j] + 0.5 * s_cur[j], r1[j] - 0.5 * sn);
         s_next[j] = sn;
     }
 }
@@ -146,7 +112,7 @@ static inline __attribute__((always_inline)) void first_slope(int lim, long len,
                                                              const double *restrict r1,
                                                              double *restrict s)
 {
-    for (long j = 0; j < len; j++) s[j] = limited_slope(lim, r1[j] - r0[j], r0[j] - rm[j]);
+    for (long j = 0; j < len; j++) s[j] = fa_limited_slope(lim, r1[j] - r0[j], r0[j] - rm[j]);
 }
 
 /* out -= (f_cur - f_prev) ih [+ (gc - gp) ih2 when `other`] */
@@ -232,13 +198,13 @@ static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_
             sweep_block(lim, fv, tid, p0, p1, r, p, o);                                   \
     }
 
-FA_FV_SPECIALISE(upwind, LIM_NONE)
-FA_FV_SPECIALISE(minmod, LIM_MINMOD)
-FA_FV_SPECIALISE(vanalbada, LIM_VANALBADA)
-FA_FV_SPECIALISE(vanleer, LIM_VANLEER)
-FA_FV_SPECIALISE(mc, LIM_MC)
-FA_FV_SPECIALISE(superbee, LIM_SUPERBEE)
-FA_FV_SPECIALISE(central, LIM_CENTRAL)
+FA_FV_SPECIALISE(upwind, FA_LIM_NONE)
+FA_FV_SPECIALISE(minmod, FA_LIM_MINMOD)
+FA_FV_SPECIALISE(vanalbada, FA_LIM_VANALBADA)
+FA_FV_SPECIALISE(vanleer, FA_LIM_VANLEER)
+FA_FV_SPECIALISE(mc, FA_LIM_MC)
+FA_FV_SPECIALISE(superbee, FA_LIM_SUPERBEE)
+FA_FV_SPECIALISE(central, FA_LIM_CENTRAL)
 
 static const struct {
     const char *name;
@@ -251,6 +217,14 @@ static const struct {
     {"superbee", div_superbee},
 };
 #define N_LIMITERS ((int)(sizeof limiters / sizeof limiters[0]))
+
+int fa_fv_limiter_id(fa_scheme_t scheme, int limiter)
+{
+    static const int ids[] = {FA_LIM_MINMOD, FA_LIM_VANALBADA, FA_LIM_VANLEER, FA_LIM_MC, FA_LIM_SUPERBEE};
+    if (scheme == FA_SCHEME_UPWIND) return FA_LIM_NONE;
+    if (scheme == FA_SCHEME_CENTRAL) return FA_LIM_CENTRAL;
+    return limiter >= 0 && limiter < N_LIMITERS ? ids[limiter] : FA_LIM_NONE;
+}
 
 int fa_limiter_lookup(const char *name)
 {
@@ -332,7 +306,7 @@ void fa_fv_max_speed(const fa_fv_t *fv, const double *phi, double umax[3])
         for (long o = 0; o < outer; o++)
             for (long c = 0; c < n; c++) {
                 const double *p0 = phi + (o * n + c) * inner, *p1 = phi + (o * n + (c + 1) % n) * inner;
-                for (long j = 0; j < inner; j++) m = max2(m, fabs(p1[j] - p0[j]));
+                for (long j = 0; j < inner; j++) m = fa_max2(m, fabs(p1[j] - p0[j]));
             }
         umax[a] = m / g->h[a];
     }

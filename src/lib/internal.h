@@ -190,6 +190,13 @@ fa_kernel_type_t fa_kernel_type_lookup(const char *name);
 int fa_runfile_check(const char *path, int species, int has_time, double time, const struct fa_grid *g);
 
 
+/* Files of small-inertia sweeps (io.c): eps is the record dimension. series[q] are
+ * [time][species] arrays of w1, modulated_energy, modulated_kinetic, modulated_interaction. */
+typedef struct fa_limitfile fa_limitfile_t;
+int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **out);
+int fa_limitfile_write(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4]);
+int fa_limitfile_close(fa_limitfile_t *f);
+
 /* ---- small numerics ---------------------------------------------------------------- */
 
 /* Gauss-Legendre nodes and weights on [-1/2, 1/2] (weights sum to 1) for n in 1..8. */

@@ -26,6 +26,10 @@ struct fa_output {
     long nrec;
     int v_time, v_rho, v_mass, v_energy, v_hs_norm, v_hs_total, v_hs_top;
     int v_stat[6];
+    /* kinetic runs */
+    int kinetic;
+    double epsilon;
+    int v_rho_kin, v_mom, v_w1, v_me, v_mk, v_mi;
 };
 
 static const char *stat_names[6] = {"steps", "rhs_evals", "newton_iters", "krylov_iters",
@@ -128,6 +132,30 @@ static int define_file(fa_output_t *o, const fa_model_t *m)
         FA_TRY(put_text_att(p, nc, o->v_stat[k], "comment", "cumulative since the start of the run"));
     }
 
+    if (o->kinetic) {
+        int dc;
+        NC_TRY(p, nc_def_dim(nc, "component", (size_t)d, &dc));
+        NC_TRY(p, nc_def_var(nc, "rho_kinetic", NC_DOUBLE, 2 + d, drho, &o->v_rho_kin));
+        FA_TRY(put_text_att(p, nc, o->v_rho_kin, "long_name", "density of the kinetic model (cell average)"));
+        int dmom[6] = {dt, ds, dc};
+        for (int a = 0; a < d; a++) dmom[3 + a] = dx[d - 1 - a];
+        NC_TRY(p, nc_def_var(nc, "momentum", NC_DOUBLE, 3 + d, dmom, &o->v_mom));
+        FA_TRY(put_text_att(p, nc, o->v_mom, "long_name",
+                            "momentum density of the kinetic model, int v f dv (component 0 = x)"));
+        struct { int *v; const char *name, *doc; } per[4] = {
+            {&o->v_w1, "w1", "Wasserstein-1 distance between rho_kinetic and rho (periodic)"},
+            {&o->v_me, "modulated_energy", "modulated energy E_i = modulated_kinetic + modulated_interaction"},
+            {&o->v_mk, "modulated_kinetic", "1/2 int |u_i - v|^2 f_i dx dv, u_i the macroscopic velocity"},
+            {&o->v_mi, "modulated_interaction", "(1/2 eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps)"}};
+        for (int q = 0; q < 4; q++) {
+            NC_TRY(p, nc_def_var(nc, per[q].name, NC_DOUBLE, 2, dts, per[q].v));
+            FA_TRY(put_text_att(p, nc, *per[q].v, "long_name", per[q].doc));
+        }
+        NC_TRY(p, nc_put_att_double(nc, NC_GLOBAL, "epsilon", NC_DOUBLE, 1, &o->epsilon));
+        FA_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model",
+                            m->kinetic.model == FA_KINETIC_MOMENT ? "moment" : "particles"));
+    }
+
     /* global attributes */
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "Conventions", "CF-1.8"));
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "title", "fracagg run: multi-species nonlocal aggregation"));
@@ -226,11 +254,25 @@ static fa_output_t *output_new(const char *path, const fa_model_t *m)
     return o;
 }
 
+static int output_create(const char *path, const fa_model_t *m, int kinetic, double epsilon, fa_output_t **out);
+
 int fa_output_create(const char *path, const fa_model_t *m, fa_output_t **out)
+{
+    return output_create(path, m, 0, 0.0, out);
+}
+
+int fa_output_create_kinetic(const char *path, const fa_model_t *m, double epsilon, fa_output_t **out)
+{
+    return output_create(path, m, 1, epsilon, out);
+}
+
+static int output_create(const char *path, const fa_model_t *m, int kinetic, double epsilon, fa_output_t **out)
 {
     *out = NULL;
     fa_output_t *o = output_new(path, m);
     if (!o) return FA_ENOMEM;
+    o->kinetic = kinetic;
+    o->epsilon = epsilon;
     int rc = nc_create(path, NC_CLOBBER | NC_64BIT_OFFSET, &o->ncid);
     if (rc != NC_NOERR) {
         int err = errno;
@@ -310,22 +352,29 @@ int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out)
     return FA_OK;
 }
 
+/* The record's slab of a field with `lead` leading indices (time, species[, component]). */
+static void slab(const fa_output_t *o, size_t *start, size_t *count, int lead)
+{
+    int d = o->dim;
+    for (int k = 0; k < d; k++) {
+        int a = d - 1 - k; /* file order: slowest axis first */
+        start[lead + k] = a == o->g->slow ? (size_t)o->g->slow_start : 0;
+        count[lead + k] = a == o->g->slow ? (size_t)o->g->slow_count : (size_t)o->g->n[a];
+    }
+}
+
 /* ---- records ----------------------------------------------------------------------- */
 
 int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *const rho[],
                     const fa_solver_stats_t *st)
 {
     const char *p = o->path;
-    int nc = o->ncid, d = o->dim;
+    int nc = o->ncid;
     size_t rec = (size_t)o->nrec;
     /* the time variable last: a record whose time reads back is complete */
     for (int i = 0; i < o->N; i++) {
         size_t start[5] = {rec, (size_t)i}, count[5] = {1, 1};
-        for (int k = 0; k < d; k++) {
-            int a = d - 1 - k; /* file order: slowest axis first */
-            start[2 + k] = a == o->g->slow ? (size_t)o->g->slow_start : 0;
-            count[2 + k] = a == o->g->slow ? (size_t)o->g->slow_count : (size_t)o->g->n[a];
-        }
+        slab(o, start, count, 2);
         NC_TRY(p, nc_put_vara_double(nc, o->v_rho, start, count, rho[i]));
     }
     size_t s2[2] = {rec, 0}, c2[2] = {1, (size_t)o->N};
@@ -356,6 +405,30 @@ int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *con
 }
 
 long fa_output_records(const fa_output_t *o) { return o->nrec; }
+
+int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k)
+{
+    if (!o->kinetic) return FA_ERROR(FA_EINVAL, "%s was not created for a kinetic run", o->path);
+    const char *p = o->path;
+    int nc = o->ncid, d = o->dim;
+    size_t rec = (size_t)o->nrec;
+    for (int i = 0; i < o->N; i++) {
+        size_t start[6] = {rec, (size_t)i}, count[6] = {1, 1};
+        slab(o, start, count, 2);
+        NC_TRY(p, nc_put_vara_double(nc, o->v_rho_kin, start, count, k->rho[i]));
+        for (int a = 0; a < d; a++) {
+            size_t s3[6] = {rec, (size_t)i, (size_t)a}, c3[6] = {1, 1, 1};
+            slab(o, s3, c3, 3);
+            NC_TRY(p, nc_put_vara_double(nc, o->v_mom, s3, c3, k->momentum[i * d + a]));
+        }
+    }
+    size_t s2[2] = {rec, 0}, c2[2] = {1, (size_t)o->N};
+    NC_TRY(p, nc_put_vara_double(nc, o->v_w1, s2, c2, k->w1));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_me, s2, c2, k->modulated));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_mk, s2, c2, k->modulated_kinetic));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_mi, s2, c2, k->modulated_interaction));
+    return FA_OK;
+}
 
 int fa_output_set_note(fa_output_t *o, const char *name, const char *text)
 {
@@ -663,4 +736,122 @@ int fa_runfile_species_name(const char *path, int species, char *name, size_t le
     }
     nc_close(nc);
     return FA_OK;
+}
+
+/* ---- small-inertia sweeps (fracagg limit) ------------------------------------------ */
+
+struct fa_limitfile {
+    char *path;
+    int ncid, fd, N, nt;
+    int v_eps, v_series[4], v_max[4], v_order[4], v_steps, v_rhs;
+};
+
+static const char *limit_names[4] = {"w1", "modulated_energy", "modulated_kinetic", "modulated_interaction"};
+
+int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **out)
+{
+    *out = NULL;
+    fa_limitfile_t *f = fa_calloc(1, sizeof *f);
+    if (!f || !(f->path = fa_strdup(path))) {
+        free(f);
+        return FA_ENOMEM;
+    }
+    f->N = m->nspecies;
+    f->nt = m->nout;
+    f->fd = -1;
+    int rc = nc_create(path, NC_CLOBBER | NC_64BIT_OFFSET, &f->ncid);
+    if (rc != NC_NOERR) {
+        free(f->path);
+        free(f);
+        return FA_ERROR(FA_EIO, "cannot create %s: %s", path, rc > 0 ? strerror(rc) : nc_strerror(rc));
+    }
+    f->fd = open(path, O_RDONLY);
+    const char *p = path;
+    int nc = f->ncid, de, dt, ds, v;
+    static const char *series_doc[4] = {
+        "Wasserstein-1 distance between the kinetic and the macroscopic density",
+        "modulated energy (kinetic + interaction part)",
+        "kinetic part 1/2 int |u_i - v|^2 f_i",
+        "interaction part (1/2 eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps)"};
+    rc = nc_def_dim(nc, "eps", NC_UNLIMITED, &de);
+    if (rc == NC_NOERR) rc = nc_def_dim(nc, "time", (size_t)f->nt, &dt);
+    if (rc == NC_NOERR) rc = nc_def_dim(nc, "species", (size_t)f->N, &ds);
+    if (rc != NC_NOERR) {
+        fa_limitfile_close(f);
+        return FA_ERROR(FA_ENETCDF, "%s: %s", path, nc_strerror(rc));
+    }
+#define LF_TRY(call)                                                                      \
+    do {                                                                                  \
+        int lf_rc_ = (call);                                                              \
+        if (lf_rc_) {                                                                     \
+            fa_limitfile_close(f);                                                        \
+            return lf_rc_;                                                                \
+        }                                                                                 \
+    } while (0)
+    LF_TRY(nc_def_var(nc, "epsilon", NC_DOUBLE, 1, &de, &f->v_eps) ? FA_ERROR(FA_ENETCDF, "%s: epsilon", p) : 0);
+    LF_TRY(put_text_att(p, nc, f->v_eps, "long_name", "inertia epsilon of the kinetic model"));
+    LF_TRY(nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &v) ? FA_ERROR(FA_ENETCDF, "%s: time", p) : 0);
+    LF_TRY(put_text_att(p, nc, v, "long_name", "output times"));
+    int d3[3] = {de, dt, ds};
+    for (int q = 0; q < 4; q++) {
+        char name[64], doc[256];
+        LF_TRY(nc_def_var(nc, limit_names[q], NC_DOUBLE, 3, d3, &f->v_series[q]) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
+        LF_TRY(put_text_att(p, nc, f->v_series[q], "long_name", series_doc[q]));
+        snprintf(name, sizeof name, "max_%s", limit_names[q]);
+        snprintf(doc, sizeof doc, "max over time of the sum over species of %s", limit_names[q]);
+        LF_TRY(nc_def_var(nc, name, NC_DOUBLE, 1, &de, &f->v_max[q]) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
+        LF_TRY(put_text_att(p, nc, f->v_max[q], "long_name", doc));
+        snprintf(name, sizeof name, "order_%s", limit_names[q]);
+        snprintf(doc, sizeof doc, "observed order in epsilon of max_%s against the previous eps", limit_names[q]);
+        LF_TRY(nc_def_var(nc, name, NC_DOUBLE, 1, &de, &f->v_order[q]) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
+        LF_TRY(put_text_att(p, nc, f->v_order[q], "long_name", doc));
+    }
+    LF_TRY(nc_def_var(nc, "kinetic_steps", NC_INT, 1, &de, &f->v_steps) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
+    LF_TRY(nc_def_var(nc, "kinetic_rhs_evals", NC_INT, 1, &de, &f->v_rhs) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
+    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "Conventions", "CF-1.8"));
+    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "title", "fracagg small-inertia sweep"));
+    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "source", "fracagg " FA_VERSION));
+    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model", m->kinetic.model == FA_KINETIC_MOMENT ? "moment" : "particles"));
+    char *cfg = fa_config_to_string(m->config);
+    if (!cfg) LF_TRY(FA_ENOMEM);
+    rc = put_text_att(p, nc, NC_GLOBAL, "config", cfg);
+    free(cfg);
+    LF_TRY(rc);
+    LF_TRY(nc_enddef(nc) ? FA_ERROR(FA_ENETCDF, "%s: enddef", p) : 0);
+    LF_TRY(nc_put_var_double(nc, v, m->out_times) ? FA_ERROR(FA_ENETCDF, "%s: time", p) : 0);
+#undef LF_TRY
+    *out = f;
+    return FA_OK;
+}
+
+int fa_limitfile_write(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4])
+{
+    const char *p = f->path;
+    int nc = f->ncid;
+    size_t k = (size_t)row, s3[3] = {k, 0, 0}, c3[3] = {1, (size_t)f->nt, (size_t)f->N};
+    const double mx[4] = {r->w1, r->modulated, r->modulated_kinetic, r->modulated_interaction};
+    const double od[4] = {r->order_w1, r->order_modulated, r->order_kinetic, r->order_interaction};
+    for (int q = 0; q < 4; q++) {
+        NC_TRY(p, nc_put_vara_double(nc, f->v_series[q], s3, c3, series[q]));
+        NC_TRY(p, nc_put_var1_double(nc, f->v_max[q], &k, &mx[q]));
+        NC_TRY(p, nc_put_var1_double(nc, f->v_order[q], &k, &od[q]));
+    }
+    int steps = (int)r->stats.steps, rhs = (int)(r->stats.rhs_evals > 2147483647L ? 2147483647L : r->stats.rhs_evals);
+    NC_TRY(p, nc_put_var1_int(nc, f->v_steps, &k, &steps));
+    NC_TRY(p, nc_put_var1_int(nc, f->v_rhs, &k, &rhs));
+    NC_TRY(p, nc_put_var1_double(nc, f->v_eps, &k, &r->epsilon)); /* last: the row is complete */
+    NC_TRY(p, nc_sync(nc));
+    if (f->fd >= 0 && fsync(f->fd) != 0 && errno != EINVAL) return FA_ERROR(FA_EIO, "%s: fsync: %s", p, strerror(errno));
+    return FA_OK;
+}
+
+int fa_limitfile_close(fa_limitfile_t *f)
+{
+    if (!f) return FA_OK;
+    int rc = FA_OK;
+    if (f->ncid >= 0 && nc_close(f->ncid) != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: closing failed", f->path);
+    if (f->fd >= 0) close(f->fd);
+    free(f->path);
+    free(f);
+    return rc;
 }

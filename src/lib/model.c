@@ -288,6 +288,22 @@ static int read_solver(fa_model_t *m)
     return FA_OK;
 }
 
+static int read_kinetic(fa_model_t *m)
+{
+    const fa_config_t *c = m->config;
+    fa_kinetic_options_t *k = &m->kinetic;
+    FA_TRY(get_real(c, "kinetic", "epsilon", &k->epsilon));
+    k->model = strcmp(word(c, "kinetic", "model"), "particles") == 0 ? FA_KINETIC_PARTICLES : FA_KINETIC_MOMENT;
+    k->velocity = strcmp(word(c, "kinetic", "velocity"), "zero") == 0 ? FA_VELOCITY_ZERO : FA_VELOCITY_EQUILIBRIUM;
+    long particles, seed;
+    FA_TRY(get_long(c, "kinetic", "particles", &particles));
+    FA_TRY(get_long(c, "kinetic", "seed", &seed));
+    FA_TRY(get_real(c, "kinetic", "spread", &k->spread));
+    k->particles = particles;
+    k->seed = (unsigned long)seed;
+    return FA_OK;
+}
+
 static int read_output(fa_model_t *m)
 {
     const fa_config_t *c = m->config;
@@ -326,6 +342,7 @@ int fa_model_create(const fa_config_t *cfg, fa_model_t **out)
     if (!rc) rc = read_time(m);
     if (!rc) rc = read_solver(m);
     if (!rc) rc = read_output(m);
+    if (!rc) rc = read_kinetic(m);
     /* restart files: check now (readable, matching grid, record present), not mid-run */
     for (int i = 0; !rc && i < m->nspecies; i++) {
         const fa_initial_t *in = &m->initial[i];

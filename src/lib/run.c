@@ -13,18 +13,50 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Diagnostics of the solver's state at its current time, appended to the file. */
-static int write_state(fa_output_t *out, fa_diag_record_t *rec, fa_solver_t *s, const fa_model_t *m)
+/* The kinetic companion of a run (fracagg kinetic), with its distance and energy workspace. */
+typedef struct {
+    fa_kinetic_t *k;
+    fa_w1_t *w1;
+    double *w1v, *me, *mk, *mi; /* per species */
+} companion_t;
+
+static int companion_record(companion_t *c, const fa_model_t *m, const double *const rho[], fa_output_t *out)
+{
+    int N = m->nspecies, d = m->grid->dim;
+    const double *rk[FA_MAX_SPECIES], *mom[3 * FA_MAX_SPECIES];
+    for (int i = 0; i < N; i++) {
+        rk[i] = fa_kinetic_density(c->k, i);
+        for (int a = 0; a < d; a++) mom[i * d + a] = fa_kinetic_momentum(c->k, i, a);
+    }
+    for (int i = 0; i < N; i++) {
+        fa_w1_info_t info;
+        FA_TRY(fa_w1_compute(c->w1, rk[i], rho[i], &c->w1v[i], &info));
+        FA_TRY(fa_kinetic_modulated(c->k, rho, i, &c->mk[i], &c->mi[i]));
+        c->me[i] = c->mk[i] + c->mi[i];
+    }
+    fa_kinetic_record_t kr = {rk, mom, c->w1v, c->me, c->mk, c->mi};
+    return fa_output_write_kinetic(out, &kr);
+}
+
+/* Diagnostics of the solver's state at its current time (and of the companion), appended. */
+static int write_state(fa_output_t *out, fa_diag_record_t *rec, fa_solver_t *s, const fa_model_t *m, companion_t *c)
 {
     const double *rho[FA_MAX_SPECIES];
     for (int i = 0; i < m->nspecies; i++) rho[i] = fa_solver_density(s, i);
     FA_TRY(fa_diag_record_compute(rec, m->grid, fa_solver_spectral(s), fa_solver_time(s), rho));
+    if (c) FA_TRY(companion_record(c, m, rho, out));
     fa_solver_stats_t st;
     fa_solver_get_stats(s, &st);
     return fa_output_write(out, rec, rho, &st);
 }
 
-int fa_run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t *res)
+static int advance(fa_solver_t *s, companion_t *c, double t)
+{
+    FA_TRY(fa_solver_advance(s, t));
+    return c ? fa_kinetic_advance(c->k, t) : FA_OK;
+}
+
+static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t *res, int kinetic)
 {
     fa_run_options_t defaults = {0};
     if (!opt) opt = &defaults;
@@ -38,29 +70,41 @@ int fa_run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t *re
     fa_output_t *out = NULL;
     fa_diag_record_t rec = {0};
     double *mass0 = NULL;
+    companion_t comp = {0}, *c = NULL;
     int rc = fa_solver_create(m, &s);
     if (!rc) rc = fa_diag_record_init(&rec, m->nspecies, m->hs, m->nhs);
     if (!rc && !(mass0 = fa_calloc((size_t)m->nspecies, sizeof(double)))) rc = FA_ENOMEM;
-    if (!rc) rc = opt->append ? fa_output_append(path, m, &out) : fa_output_create(path, m, &out);
+    if (!rc && kinetic) {
+        c = &comp;
+        rc = fa_kinetic_create(m, m->kinetic.epsilon, &c->k);
+        if (!rc) rc = fa_w1_create(m->grid, NULL, &c->w1);
+        if (!rc && !(c->w1v = fa_calloc((size_t)4 * m->nspecies, sizeof(double)))) rc = FA_ENOMEM;
+        if (!rc) c->me = c->w1v + m->nspecies, c->mk = c->me + m->nspecies, c->mi = c->mk + m->nspecies;
+    }
+    if (!rc) {
+        if (opt->append) rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued") : fa_output_append(path, m, &out);
+        else rc = kinetic ? fa_output_create_kinetic(path, m, m->kinetic.epsilon, &out) : fa_output_create(path, m, &out);
+    }
     if (rc) goto done;
     fa_solver_set_progress(s, opt->progress, opt->progress_user);
     if (opt->interrupt) fa_solver_watch_flag(s, opt->interrupt);
+    if (c && opt->interrupt) fa_kinetic_watch_flag(c->k, opt->interrupt);
     for (int i = 0; i < m->nspecies; i++) mass0[i] = fa_diag_mass(m->grid, fa_solver_density(s, i));
     fa_log(FA_LOG_INFO, "run: %d species on a %dD grid of %ld cells, t = %g .. %g, %d records -> %s",
            m->nspecies, m->grid->dim, m->grid->ntotal, m->t_start, m->t_end, m->nout, path);
-    if (!opt->append && (rc = write_state(out, &rec, s, m))) goto done;
+    if (!opt->append && (rc = write_state(out, &rec, s, m, c))) goto done;
     for (int k = 1; k < m->nout; k++) {
-        rc = fa_solver_advance(s, m->out_times[k]);
+        rc = advance(s, c, m->out_times[k]);
         if (rc == FA_EINTERRUPT) { /* keep the state reached as a last record */
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", fa_last_error());
-            int wrc = write_state(out, &rec, s, m);
+            int wrc = write_state(out, &rec, s, m, c);
             fa_error_at(FA_EINTERRUPT, __FILE__, __LINE__, "%s%s", msg,
                         wrc ? "; the last state could not be written" : "; state written as the last record");
             goto done;
         }
         if (rc) goto done;
-        if ((rc = write_state(out, &rec, s, m))) goto done;
+        if ((rc = write_state(out, &rec, s, m, c))) goto done;
         fa_log(FA_LOG_DEBUG, "record %ld at t = %g", fa_output_records(out), m->out_times[k]);
     }
 done:
@@ -91,8 +135,21 @@ done:
                "%ld error-test and %ld convergence failures, %.3g s",
                res->stats.steps, res->stats.rhs_evals, res->stats.newton_iters, res->stats.krylov_iters,
                res->stats.error_fails, res->stats.newton_fails, res->wall_seconds);
+    if (c) {
+        fa_kinetic_get_stats(c->k, &res->kinetic_stats);
+        fa_kinetic_free(c->k);
+        fa_w1_free(c->w1);
+        free(c->w1v);
+    }
     free(mass0);
     fa_diag_record_free(&rec);
     fa_solver_free(s);
     return rc;
+}
+
+int fa_run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t *res) { return run(m, opt, res, 0); }
+
+int fa_run_kinetic(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t *res)
+{
+    return run(m, opt, res, 1);
 }

@@ -1,0 +1,66 @@
+/**
+ * @file kinetic.h
+ * The kinetic system with inertia epsilon (the paper's (4), math.md section 4),
+ *   d f_i/dt + v.grad_x f_i = (1/eps) div_v((v + sum_j grad K_ij * rho_j) f_i),
+ * solved beside the macroscopic one to measure the small-inertia limit:
+ *
+ * - `moment`: the monokinetic closure f_i = rho_i delta(v - w_i) (damped pressureless Euler) on
+ *   the macroscopic grid, densities and momenta m_i = rho_i w_i in cells, kinetic (upwind)
+ *   fluxes, the stiff relaxation -(m_i + rho_i grad Phi_i)/eps implicit (CVODE BDF). It is
+ *   asymptotic preserving: the mass flux uses the face velocity u_f + (d_L + d_R)/2, u_f the
+ *   macroscopic scheme's face velocity and d = m/rho - u the relaxing deviation, so that as
+ *   eps -> 0 the scheme becomes the macroscopic scheme on the same grid, face for face.
+ * - `particles`: M particles per species on the characteristics (9), dX = V dt,
+ *   eps dV = -(V + grad Phi_i(X)) dt, forces by particle-in-cell (cloud-in-cell deposit, the
+ *   same multipliers, cloud-in-cell interpolation of the centred gradient: no self-force),
+ *   stepped by a second-order exponential integrator that is exact for the relaxation and
+ *   becomes Heun's method for dX/dt = -grad Phi as eps -> 0.
+ */
+#ifndef FRACAGG_KINETIC_H
+#define FRACAGG_KINETIC_H
+
+#include <signal.h>
+
+#include "model.h"
+#include "solver.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fa_kinetic fa_kinetic_t;
+
+/** A kinetic companion of the model ([kinetic] section) with inertia `epsilon` (> 0; pass the
+ *  model's [kinetic] epsilon or another value for sweeps). Initial densities are the model's;
+ *  initial velocities per [kinetic] velocity (equilibrium: the macroscopic u_i0). */
+int fa_kinetic_create(const fa_model_t *m, double epsilon, fa_kinetic_t **out);
+void fa_kinetic_free(fa_kinetic_t *k);
+
+/** Integrate to tout. Codes as fa_solver_advance. */
+int fa_kinetic_advance(fa_kinetic_t *k, double tout);
+double fa_kinetic_time(const fa_kinetic_t *k);
+double fa_kinetic_epsilon(const fa_kinetic_t *k);
+void fa_kinetic_watch_flag(fa_kinetic_t *k, volatile sig_atomic_t *flag);
+void fa_kinetic_get_stats(const fa_kinetic_t *k, fa_solver_stats_t *st);
+
+/** Density of species i (cell averages on the local slab; deposited for particles). */
+const double *fa_kinetic_density(fa_kinetic_t *k, int i);
+/** Momentum density m_i along axis a (cells; deposited for particles). */
+const double *fa_kinetic_momentum(fa_kinetic_t *k, int i, int a);
+
+/** Total momentum J_i = int m_i and centre of mass X_i = int x rho_i / int rho_i (particles:
+ *  of the unwrapped trajectories; moment model: of the cell averages, for data away from the
+ *  box edges). */
+int fa_kinetic_total_momentum(fa_kinetic_t *k, int i, double J[3]);
+int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3]);
+
+/** The modulated energy of species i against macroscopic densities rho_macro[0..N-1] (the
+ *  proof of Theorem 2.2): kinetic part 1/2 int |u_i - v|^2 f_i dx dv, u_i = -sum_j grad K_ij *
+ *  rho_macro_j, and interaction part (1/2eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps). */
+int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], int i, double *kinetic,
+                         double *interaction);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
