@@ -119,6 +119,8 @@ static const fa_config_key_t keys[] = {
      "monokinetic moment model (damped pressureless Euler, asymptotic preserving) or particles (PIC)"},
     {"kinetic", "velocity", FA_KEY_WORD, SCALAR, NULL, 0, "equilibrium", "equilibrium|zero", ANY,
      "initial velocities: the macroscopic u_i0 = -sum_j grad K_ij * rho_j0 (well prepared), or zero"},
+    {"kinetic", "drift", FA_KEY_REAL, PER_AXIS, NULL, 0, "0", NULL, ANY,
+     "a constant velocity added to every initial velocity, x first (both models)"},
     {"kinetic", "particles", FA_KEY_INT, SCALAR, NULL, 0, "100000", NULL, RANGE(1, 1e9),
      "particles per species (model = particles)"},
     {"kinetic", "spread", FA_KEY_REAL, SCALAR, NULL, 0, "0", NULL, NONNEG,

@@ -142,6 +142,7 @@ typedef struct {
     fa_velocity_init_t velocity;
     long particles;
     double spread;
+    double drift[3];
     unsigned long seed;
 } fa_kinetic_options_t;
 

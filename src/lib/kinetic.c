@@ -238,7 +238,8 @@ static int moment_create(fa_kinetic_t *k)
             for (int a = 0; a < d; a++) {
                 double *mi = y0 + ((long)N + (long)i * d + a) * n;
                 for (long c = 0; c < n; c++)
-                    mi[c] = k->opt.velocity == FA_VELOCITY_EQUILIBRIUM ? -rho[i][c] * k->grad[a * n + c] : 0.0;
+                    mi[c] = rho[i][c] * ((k->opt.velocity == FA_VELOCITY_EQUILIBRIUM ? -k->grad[a * n + c] : 0.0) +
+                                         k->opt.drift[a]);
             }
         }
     }
@@ -497,7 +498,7 @@ static int particles_create(fa_kinetic_t *k)
                     if (k->opt.velocity == FA_VELOCITY_EQUILIBRIUM)
                         for (int c = 0; c < nc; c++) s -= w[c] * k->grad[a * n + cells[c]];
                     if (k->opt.spread > 0) s += k->opt.spread * normal01(k->rng);
-                    k->V[i][p * d + a] = s;
+                    k->V[i][p * d + a] = s + k->opt.drift[a];
                 }
             }
         }

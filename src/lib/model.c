@@ -299,6 +299,7 @@ static int read_kinetic(fa_model_t *m)
     FA_TRY(get_long(c, "kinetic", "particles", &particles));
     FA_TRY(get_long(c, "kinetic", "seed", &seed));
     FA_TRY(get_real(c, "kinetic", "spread", &k->spread));
+    FA_TRY(per_axis_reals(c, "kinetic", "drift", m->grid->dim, k->drift));
     k->particles = particles;
     k->seed = (unsigned long)seed;
     return FA_OK;
