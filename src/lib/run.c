@@ -136,7 +136,7 @@ done:
                res->stats.steps, res->stats.rhs_evals, res->stats.newton_iters, res->stats.krylov_iters,
                res->stats.error_fails, res->stats.newton_fails, res->wall_seconds);
     if (c) {
-        fa_kinetic_get_stats(c->k, &res->kinetic_stats);
+        if (c->k) fa_kinetic_get_stats(c->k, &res->kinetic_stats);
         fa_kinetic_free(c->k);
         fa_w1_free(c->w1);
         free(c->w1v);

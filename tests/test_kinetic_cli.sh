@@ -1,0 +1,89 @@
+#!/bin/sh
+# fracagg kinetic and fracagg limit from the command line: the run file's kinetic variables,
+# the sweep's table and file, and bad input (exit 2).
+set -u
+FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
+NCDUMP=${NCDUMP:-ncdump}
+export HDF5_USE_FILE_LOCKING=FALSE
+work=$(mktemp -d "${TMPDIR:-/tmp}/fa-kinetic.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 99
+pass=0 fail=0
+check() {
+    name=$1; shift
+    if "$@" > check.out 2>&1; then pass=$((pass + 1)); echo "ok  : $name"; else
+        fail=$((fail + 1)); echo "FAIL: $name"; sed 's/^/      /' check.out; fi
+}
+cat > k.ini <<'INI'
+[grid]
+dim = 2
+cells = 24 16
+length = 8 6
+[species]
+count = 2
+[kernel.1.1]
+type = riesz
+strength = 1
+alpha = 1
+[kernel.2.2]
+type = gaussian
+strength = 1
+length = 1
+[kernel.1.2]
+type = gaussian
+strength = -0.5
+length = 1
+[kernel.2.1]
+type = gaussian
+strength = -0.5
+length = 1
+[initial.1]
+type = gaussian
+mass = 1
+width = 0.8
+center = -1 0
+[initial.2]
+type = gaussian
+mass = 1
+width = 0.7
+center = 1 0.5
+[time]
+end = 0.2
+outputs = 4
+[kinetic]
+epsilon = 0.02
+INI
+check "fracagg kinetic (moment model) runs" "$FRACAGG" kinetic k.ini -q -o km.nc
+if command -v "$NCDUMP" > /dev/null 2>&1; then
+    "$NCDUMP" -h km.nc > km.txt 2>&1
+    check "kinetic run file: rho_kinetic, momentum(component), w1, modulated_* and epsilon" sh -c \
+        "grep -q 'double rho_kinetic(time, species, y, x)' km.txt && grep -q 'double momentum(time, species, component, y, x)' km.txt \
+         && grep -q 'double w1(time, species)' km.txt && grep -q 'double modulated_energy(time, species)' km.txt \
+         && grep -q 'double modulated_kinetic(time, species)' km.txt && grep -q 'double modulated_interaction(time, species)' km.txt \
+         && grep -q ':epsilon = 0.02' km.txt && grep -q ':kinetic_model = \"moment\"' km.txt"
+    check "w1 and the modulated energy start at 0 (well prepared, same data)" sh -c \
+        "'$NCDUMP' -v w1 km.nc | sed -n '/^ w1 =/{n;p;}' | grep -q '^  0, 0,' && '$NCDUMP' -v modulated_energy km.nc | sed -n '/^ modulated_energy =/{n;p;}' | grep -q '^  0, 0,'"
+fi
+check "fracagg kinetic (particles) runs" "$FRACAGG" kinetic k.ini -q -o kp.nc --set kinetic.model=particles --set kinetic.particles=2000
+"$FRACAGG" limit k.ini --eps 0.02,0.01 -o lim.nc > table.txt 2>&1
+code=$?
+check "fracagg limit prints the table with orders" sh -c "[ $code -eq 0 ] && grep -q '^epsilon' table.txt && grep -qE '^0.01 +[0-9.e+-]+ +[0-9.]+' table.txt"
+if command -v "$NCDUMP" > /dev/null 2>&1; then
+    check "the sweep's file holds the table and the series" sh -c \
+        "'$NCDUMP' -h lim.nc | grep -q 'eps = UNLIMITED ; // (2 currently)' && '$NCDUMP' -h lim.nc | grep -q 'double order_w1(eps)' \
+         && '$NCDUMP' -h lim.nc | grep -q 'double modulated_energy(eps, time, species)'"
+fi
+expect2() { # expect2 NAME WORDS ARGS...
+    name=$1 words=$2; shift 2
+    "$FRACAGG" "$@" > out.txt 2> err.txt
+    code=$?
+    if [ $code -eq 2 ] && grep -q "$words" err.txt; then pass=$((pass + 1)); echo "ok  : $name: $(head -1 err.txt)"; else
+        fail=$((fail + 1)); echo "FAIL: $name: exit $code: $(cat err.txt)"; fi
+}
+expect2 "limit without --eps" "give the inertias with --eps" limit k.ini
+expect2 "limit with a bad eps" "is not a positive number" limit k.ini --eps 0.1,-2
+expect2 "a nonpositive epsilon in the config" "epsilon" kinetic k.ini --set kinetic.epsilon=0
+expect2 "moment model with an explicit method" "needs an implicit method" kinetic k.ini --set solver.method=ssprk3
+expect2 "an unknown kinetic model" "must be one of moment|particles" kinetic k.ini --set kinetic.model=fluid
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
