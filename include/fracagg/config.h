@@ -73,6 +73,9 @@ int fa_config_set(fa_config_t *cfg, const char *assignment);
  *  with a message naming file, line, section and key. */
 int fa_config_validate(const fa_config_t *cfg);
 
+/** Remove every key of a section (e.g. to replace [initial.1] when continuing a run). */
+int fa_config_remove_section(fa_config_t *cfg, const char *section);
+
 /** Raw value of a key, NULL if absent (no defaults applied). */
 const char *fa_config_get(const fa_config_t *cfg, const char *section, const char *key);
 

@@ -41,6 +41,10 @@ double fa_model_t_end(const fa_model_t *m);
 /** Output times (including the start), ascending. */
 const double *fa_model_output_times(const fa_model_t *m, int *n);
 
+/** Continue the model's schedule from time t (start <= t < end): the initial data is taken to
+ *  be at t, and only the output times after t remain (t becomes the first record's time). */
+int fa_model_resume(fa_model_t *m, double t);
+
 /** H^s orders to record ([output] hs). */
 const double *fa_model_hs_orders(const fa_model_t *m, int *n);
 /** Output file from [output] file (default: the config's name with .nc). */

@@ -22,6 +22,8 @@ typedef struct {
                                       model's initial state (the model continues that run) */
     fa_progress_fn progress;     /**< called after every step, or NULL */
     void *progress_user;
+    const char *config_text;     /**< append: the configuration to store as the file's
+                                      `config` attribute (e.g. with an extended end time) */
     volatile sig_atomic_t *interrupt; /**< if non-NULL and set (e.g. by a signal handler), the
                                       run stops after the current step, writes that state as a
                                       last record and returns FA_EINTERRUPT */

@@ -58,6 +58,9 @@ void cli_install_stop_signals(void);
 #include <signal.h>
 volatile sig_atomic_t *cli_stop_flag(void);
 
+/* Is there room for `bytes` more in the file system of `path`? Message and -1 if not. */
+int cli_check_space(const char *path, double bytes);
+
 /* Is the directory of `path` writable (so a run does not fail at its end)? */
 int cli_check_writable(const char *path);
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,25 +52,96 @@ void cli_install_stop_signals(void)
 
 volatile sig_atomic_t *cli_stop_flag(void) { return &stop_signal; }
 
+static int continue_option(int argc, char **argv, int i, void *user)
+{
+    const char **path = user;
+    if (strcmp(argv[i], "--continue") == 0) {
+        if (i + 1 >= argc) {
+            fprintf(stderr, "fracagg run: --continue needs a run file\n");
+            return -1;
+        }
+        *path = argv[i + 1];
+        return 2;
+    }
+    if (strncmp(argv[i], "--continue=", 11) == 0) {
+        *path = argv[i] + 11;
+        return 1;
+    }
+    return 0;
+}
+
+/* A run file's own configuration, with the overrides, continued from its last record: every
+ * [initial.I] becomes species I of the file. `stored` receives the configuration to keep in
+ * the file (the original with the overrides: an extended end time is remembered). */
+static int load_continuation(const char *path, const cli_config_args_t *a, fa_model_t **m, char **stored, double *t_last)
+{
+    char *text = NULL;
+    long records = 0;
+    fa_config_t *cfg = NULL;
+    int rc = fa_runfile_config(path, &text, &records, t_last);
+    if (!rc) rc = fa_config_read_string(text, path, &cfg);
+    for (int i = 0; !rc && i < a->nsets; i++) rc = fa_config_set(cfg, a->sets[i]);
+    if (!rc && !(*stored = fa_config_to_string(cfg))) rc = FA_ENOMEM;
+    long N = 1;
+    const char *count = fa_config_get(cfg ? cfg : NULL, "species", "count");
+    if (!rc && count) N = strtol(count, NULL, 10);
+    for (long i = 1; !rc && i <= N; i++) {
+        char sec[64], set[4096];
+        snprintf(sec, sizeof sec, "initial.%ld", i);
+        fa_config_remove_section(cfg, sec);
+        snprintf(set, sizeof set, "%s.type=file", sec);
+        rc = fa_config_set(cfg, set);
+        snprintf(set, sizeof set, "%s.path=%s", sec, path);
+        if (!rc) rc = fa_config_set(cfg, set);
+    }
+    if (!rc) rc = fa_model_create(cfg, m);
+    if (!rc && *t_last >= fa_model_t_end(*m)) {
+        fprintf(stderr, "fracagg: %s is complete (%ld records up to t = %g = end); extend it with --set time.end=T\n", path,
+                records, *t_last);
+        rc = 1;
+    } else if (!rc) {
+        rc = fa_model_resume(*m, *t_last);
+    }
+    free(text);
+    fa_config_free(cfg);
+    if (rc && rc != 1) cli_error(NULL);
+    if (rc && *m) {
+        fa_model_free(*m);
+        *m = NULL;
+    }
+    return rc == 1 ? FA_EXIT_OK + 1000 : rc ? FA_EXIT_USAGE : FA_EXIT_OK;
+}
+
 static int run_command(const char *cmd, int argc, char **argv, int kinetic)
 {
     cli_config_args_t a;
-    if (cli_parse_config_args(cmd, argc, argv, &a, NULL, NULL) != 0) return FA_EXIT_USAGE;
-    if (!a.config) {
+    const char *cont = NULL;
+    if (cli_parse_config_args(cmd, argc, argv, &a, kinetic ? NULL : continue_option, &cont) != 0) return FA_EXIT_USAGE;
+    if ((!a.config && !cont) || (a.config && cont) || (cont && a.output)) {
+        if (cont) fprintf(stderr, "fracagg run: --continue FILE takes no CONFIG and no -o (it appends to FILE)\n");
         cli_command_help(cmd, stderr);
         return FA_EXIT_USAGE;
     }
     cli_set_verbosity(a.verbosity);
     fa_model_t *m = NULL;
-    int code = cli_load_model(&a, &m);
+    char *stored = NULL;
+    double t_last = 0;
+    int code = cont ? load_continuation(cont, &a, &m, &stored, &t_last) : cli_load_model(&a, &m);
+    if (code == FA_EXIT_OK + 1000) return FA_EXIT_OK; /* nothing left to do */
     if (code) return code;
-    const char *out = a.output ? a.output : fa_model_output_file(m);
-    if (cli_check_writable(out) != 0) {
+    const char *out = cont ? cont : a.output ? a.output : fa_model_output_file(m);
+    /* refuse before starting what the disk cannot hold (an append needs the new records only) */
+    int nrec = 0;
+    const double *times = fa_model_output_times(m, &nrec);
+    (void)times;
+    if (cli_check_writable(out) != 0 ||
+        cli_check_space(out, fa_output_estimate_bytes(m, kinetic, cont ? nrec - 1 : nrec) - (cont ? 40000 : 0)) != 0) {
+        free(stored);
         fa_model_free(m);
         return FA_EXIT_USAGE;
     }
     progress_t prog = {.wall0 = wall(), .t0 = fa_model_t_start(m)};
-    fa_run_options_t opt = {.output = out, .interrupt = cli_stop_flag()};
+    fa_run_options_t opt = {.output = out, .interrupt = cli_stop_flag(), .append = cont != NULL, .config_text = stored};
     if (a.verbosity >= 0 && isatty(STDERR_FILENO)) {
         opt.progress = show_progress;
         opt.progress_user = &prog;
@@ -78,6 +150,7 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     fa_run_result_t res;
     int rc = kinetic ? fa_run_kinetic(m, &opt, &res) : fa_run(m, &opt, &res);
     if (prog.shown) fprintf(stderr, "\n");
+    free(stored);
     if (rc == FA_EINTERRUPT) {
         int sig = stop_signal ? (int)stop_signal : SIGINT;
         fprintf(stderr, "fracagg: %s at t = %g; %ld records in %s\n", sig == SIGTERM ? "terminated" : "interrupted",

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <sys/statvfs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,6 +108,23 @@ int cli_load_model(const cli_config_args_t *a, fa_model_t **model)
         return FA_EXIT_USAGE;
     }
     return FA_EXIT_OK;
+}
+
+int cli_check_space(const char *path, double bytes)
+{
+    char *copy = strdup(path);
+    if (!copy) return -1;
+    struct statvfs sv;
+    int ok = 0;
+    if (statvfs(dirname(copy), &sv) == 0) {
+        double avail = (double)sv.f_bavail * (double)sv.f_frsize;
+        if (avail < bytes) {
+            fprintf(stderr, "fracagg: %s would need %.1f MB, but only %.1f MB are free there\n", path, bytes / 1e6, avail / 1e6);
+            ok = -1;
+        }
+    }
+    free(copy);
+    return ok;
 }
 
 int cli_check_writable(const char *path)

@@ -12,9 +12,11 @@
 #include "cli.h"
 
 static const cli_command_t commands[] = {
-    {"run", cmd_run, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
-     "Run the macroscopic solver and write a run file.",
+    {"run", cmd_run, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
+     "Run the macroscopic solver and write a run file, or continue one from its last record.",
      "  -o, --output FILE     run file to write (default: [output] file, or CONFIG with .nc)\n"
+     "      --continue FILE   continue FILE's run (its stored configuration) from its last record to\n"
+     "                        [time] end, appending to FILE; --set time.end=T extends it\n"
      "      --set S.K=V       override a configuration key (repeatable), e.g. --set grid.cells=256\n"
      "  -q, --quiet           no progress and no summary\n"
      "  -v, --verbose         solver statistics and details on standard error\n"},

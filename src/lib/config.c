@@ -345,6 +345,25 @@ done:
     return rc;
 }
 
+int fa_config_remove_section(fa_config_t *c, const char *section)
+{
+    int w = 0;
+    for (int i = 0; i < c->n; i++) {
+        entry_t *e = &c->e[i];
+        if (strcmp(e->section, section) == 0) {
+            free(e->section);
+            free(e->key);
+            free(e->value);
+            free(e->where);
+            free(e->section_where);
+            continue;
+        }
+        c->e[w++] = *e;
+    }
+    c->n = w;
+    return FA_OK;
+}
+
 /* ---- validation -------------------------------------------------------------------- */
 
 /* Section patterns: plain names, "kernel.I.J", "initial.I". Returns the pattern and the

@@ -293,6 +293,15 @@ static int output_create(const char *path, const fa_model_t *m, int kinetic, dou
     return FA_OK;
 }
 
+double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
+{
+    double cells = (double)m->grid->ntotal, N = m->nspecies, d = m->grid->dim;
+    double rec = 8 * (N * cells + N + 1 + 2 * N * m->nhs + m->nhs) + 4 * 6;
+    if (kinetic) rec += 8 * (N * cells * (1 + d) + 4 * N);
+    double fixed = 40000 + 16 * (m->grid->n[0] + m->grid->n[1] + m->grid->n[2]) + 65 * N;
+    return fixed + rec * (records < 0 ? m->nout : records);
+}
+
 /* ---- appending --------------------------------------------------------------------- */
 
 static int expect_dim(const char *path, int nc, const char *name, size_t want)

@@ -384,6 +384,21 @@ void fa_model_free(fa_model_t *m)
     free(m);
 }
 
+int fa_model_resume(fa_model_t *m, double t)
+{
+    if (!(t >= m->t_start) || !(t < m->t_end))
+        return FA_ERROR(FA_EINVAL, "cannot resume at t = %g: the run spans %g .. %g", t, m->t_start, m->t_end);
+    /* keep the schedule's times after t; t itself becomes the first (initial) record */
+    double tol = 1e-9 * fmax(1.0, fabs(t));
+    int w = 1;
+    for (int k = 0; k < m->nout; k++)
+        if (m->out_times[k] > t + tol) m->out_times[w++] = m->out_times[k];
+    m->out_times[0] = t;
+    m->nout = w;
+    m->t_start = t;
+    return FA_OK;
+}
+
 const fa_config_t *fa_model_config(const fa_model_t *m) { return m->config; }
 const fa_grid_t *fa_model_grid(const fa_model_t *m) { return m->grid; }
 int fa_model_species(const fa_model_t *m) { return m->nspecies; }

@@ -71,6 +71,7 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     fa_diag_record_t rec = {0};
     double *mass0 = NULL;
     companion_t comp = {0}, *c = NULL;
+    double t_written = NAN; /* time of the last record on disk */
     int rc = fa_solver_create(m, &s);
     if (!rc) rc = fa_diag_record_init(&rec, m->nspecies, m->hs, m->nhs);
     if (!rc && !(mass0 = fa_calloc((size_t)m->nspecies, sizeof(double)))) rc = FA_ENOMEM;
@@ -82,7 +83,10 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
         if (!rc) c->me = c->w1v + m->nspecies, c->mk = c->me + m->nspecies, c->mi = c->mk + m->nspecies;
     }
     if (!rc) {
-        if (opt->append) rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued") : fa_output_append(path, m, &out);
+        if (opt->append) {
+            rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued") : fa_output_append(path, m, &out);
+            if (!rc && opt->config_text) rc = fa_output_set_note(out, "config", opt->config_text);
+        }
         else rc = kinetic ? fa_output_create_kinetic(path, m, m->kinetic.epsilon, &out) : fa_output_create(path, m, &out);
     }
     if (rc) goto done;
@@ -92,25 +96,29 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     for (int i = 0; i < m->nspecies; i++) mass0[i] = fa_diag_mass(m->grid, fa_solver_density(s, i));
     fa_log(FA_LOG_INFO, "run: %d species on a %dD grid of %ld cells, t = %g .. %g, %d records -> %s",
            m->nspecies, m->grid->dim, m->grid->ntotal, m->t_start, m->t_end, m->nout, path);
-    if (!opt->append && (rc = write_state(out, &rec, s, m, c))) goto done;
+    if (opt->append) t_written = m->t_start;
+    else if ((rc = write_state(out, &rec, s, m, c))) goto done;
+    else t_written = rec.time;
     for (int k = 1; k < m->nout; k++) {
         rc = advance(s, c, m->out_times[k]);
         if (rc == FA_EINTERRUPT) { /* keep the state reached as a last record */
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", fa_last_error());
             int wrc = write_state(out, &rec, s, m, c);
+            if (!wrc) t_written = rec.time;
             fa_error_at(FA_EINTERRUPT, __FILE__, __LINE__, "%s%s", msg,
                         wrc ? "; the last state could not be written" : "; state written as the last record");
             goto done;
         }
         if (rc) goto done;
         if ((rc = write_state(out, &rec, s, m, c))) goto done;
+        t_written = rec.time;
         fa_log(FA_LOG_DEBUG, "record %ld at t = %g", fa_output_records(out), m->out_times[k]);
     }
 done:
     if (s) {
         fa_solver_get_stats(s, &res->stats);
-        res->t_reached = rec.time;
+        res->t_reached = t_written;
         for (int i = 0; mass0 && i < m->nspecies; i++)
             if (mass0[i] != 0)
                 res->mass_drift = fmax(res->mass_drift, fabs(fa_diag_mass(m->grid, fa_solver_density(s, i)) - mass0[i]) / fabs(mass0[i]));
