@@ -1,0 +1,110 @@
+#!/bin/sh
+# Long runs lose nothing: kill -9 then --continue reaches the uninterrupted answer, SIGINT ends
+# with 130 and a last record, a complete file is left alone, a disk too small is refused
+# before the run and a disk that fills up mid-run keeps the records written.
+set -u
+FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
+NCDUMP=${NCDUMP:-ncdump}
+PY=${PYTHON_SCI:-}
+export HDF5_USE_FILE_LOCKING=FALSE
+work=$(mktemp -d "${TMPDIR:-/tmp}/fa-reliab.XXXXXX")
+tiny=""
+cleanup() { [ -n "$tiny" ] && umount "$tiny" 2> /dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work" || exit 99
+command -v "$NCDUMP" > /dev/null 2>&1 || { echo "skip: ncdump not found"; exit 77; }
+pass=0 fail=0
+check() {
+    name=$1; shift
+    if "$@" > check.out 2>&1; then pass=$((pass + 1)); echo "ok  : $name"; sed 's/^/      /' check.out | tail -n 2; else
+        fail=$((fail + 1)); echo "FAIL: $name"; sed 's/^/      /' check.out; fi
+}
+records() { "$NCDUMP" -h "$1" 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p'; }
+wait_records() { # wait_records FILE N: until FILE holds N records (at most 20 s)
+    for i in $(seq 1 200); do
+        [ "$(records "$1")" -ge "$2" ] 2> /dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+cat > long.ini <<'INI'
+[grid]
+dim = 2
+cells = 128
+length = 16
+[kernel.1.1]
+type = riesz
+strength = 1
+alpha = 1
+[initial.1]
+type = barenblatt
+mass = 1
+time = 0.5
+[time]
+end = 3
+outputs = 30
+INI
+
+# the uninterrupted reference
+"$FRACAGG" run long.ini -q -o ref.nc || { echo "FAIL: reference run"; exit 1; }
+
+# kill -9, then continue in place
+"$FRACAGG" run long.ini -q -o killed.nc &
+pid=$!
+wait_records killed.nc 4
+kill -9 $pid 2> /dev/null
+wait $pid 2> /dev/null
+n=$(records killed.nc)
+check "after kill -9 the file opens with $n finished records" sh -c "[ ${n:-0} -ge 4 ] && '$NCDUMP' -v time killed.nc > /dev/null"
+check "fracagg run --continue appends to the killed file up to the end" "$FRACAGG" run --continue killed.nc -q
+check "the continued file has every record of the schedule" sh -c "[ \$(records killed.nc 2>/dev/null || '$NCDUMP' -h killed.nc | sed -n 's/.*(\([0-9]*\) currently).*/\1/p') = 31 ]"
+if [ -n "$PY" ] && "$PY" -c 'import netCDF4' 2> /dev/null; then
+    check "the continued run reaches the uninterrupted answer (solver tolerance)" "$PY" - <<'PYEOF'
+import netCDF4, numpy as np
+a = netCDF4.Dataset("ref.nc"); b = netCDF4.Dataset("killed.nc")
+assert np.allclose(a["time"][:], b["time"][:], rtol=0, atol=1e-12), (a["time"][:], b["time"][:])
+ra, rb = a["rho"][-1], b["rho"][-1]
+err = float(np.abs(ra - rb).max() / np.abs(ra).max())
+print("max relative difference at t = 3: %.2e (rtol 1e-6)" % err)
+assert err < 1e-5
+assert abs(float(b["mass"][-1, 0]) / float(a["mass"][0, 0]) - 1) < 1e-12
+PYEOF
+fi
+"$FRACAGG" run --continue killed.nc > done.txt 2>&1
+code=$?
+check "continuing a complete file changes nothing (exit 0, says so)" sh -c "[ $code -eq 0 ] && grep -q 'is complete' done.txt && [ \$('$NCDUMP' -h killed.nc | sed -n 's/.*(\([0-9]*\) currently).*/\1/p') = 31 ]"
+
+# SIGINT: a last record, exit 130
+"$FRACAGG" run long.ini -q -o int.nc 2> int.txt &
+pid=$!
+wait_records int.nc 3
+kill -INT $pid
+wait $pid
+code=$?
+n=$(records int.nc)
+check "SIGINT exits 130, one line, the reached state written ($n records)" sh -c \
+    "[ $code -eq 130 ] && grep -q 'interrupted at t = ' int.txt && [ \$(wc -l < int.txt) -eq 1 ] && '$FRACAGG' info int.nc | grep -q 'status:    stopped (interrupted)'"
+
+# disks: too small before the run, full during it (needs a small tmpfs: root only)
+tiny=$work/tiny
+mkdir -p "$tiny"
+if mount -t tmpfs -o size=3m tmpfs "$tiny" 2> /dev/null; then
+    "$FRACAGG" run long.ini -q -o "$tiny/big.nc" --set grid.cells=256 2> small.txt
+    code=$?
+    check "a disk too small is refused before the run (exit 2, no file)" sh -c \
+        "[ $code -eq 2 ] && grep -q 'would need' small.txt && [ ! -e '$tiny/big.nc' ]"
+    "$FRACAGG" run long.ini -q -o "$tiny/fill.nc" --set time.outputs=20 2> full.txt &
+    pid=$!
+    wait_records "$tiny/fill.nc" 2
+    dd if=/dev/zero of="$tiny/ballast" bs=64k 2> /dev/null
+    wait $pid
+    code=$?
+    n=$(records "$tiny/fill.nc")
+    check "a disk filling up mid-run: exit 3, 'No space left', $n records readable" sh -c \
+        "[ $code -eq 3 ] && grep -q 'No space left on device' full.txt && [ ${n:-0} -ge 2 ] && '$NCDUMP' -v time '$tiny/fill.nc' > /dev/null"
+else
+    echo "skip: cannot mount a small tmpfs (not root): disk-space checks not run"
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
