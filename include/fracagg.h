@@ -11,6 +11,7 @@
 #include "fracagg/error.h"
 #include "fracagg/log.h"
 #include "fracagg/config.h"
+#include "fracagg/parallel.h"
 #include "fracagg/grid.h"
 #include "fracagg/kernel.h"
 #include "fracagg/spectral.h"

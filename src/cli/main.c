@@ -113,23 +113,52 @@ int cmd_help(int argc, char **argv)
     return FA_EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* Commands that run distributed under an MPI launcher; the others are for one process. */
+static int distributed_command(const char *name)
+{
+    return !strcmp(name, "run") || !strcmp(name, "kinetic") || !strcmp(name, "limit") || !strcmp(name, "bench");
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
         return FA_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+#ifdef FA_HAVE_MPI
+        printf("fracagg %s (MPI)\n", FA_VERSION);
+#else
         printf("fracagg %s\n", FA_VERSION);
+#endif
         return FA_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
         return FA_EXIT_OK;
     }
+    if (fa_parallel_size() > 1 && !distributed_command(argv[1])) {
+        fprintf(stderr, "fracagg %s: runs on one process (not under mpirun)\n", argv[1]);
+        return FA_EXIT_USAGE;
+    }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(commands[i].name, argv[1]) == 0) return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "fracagg: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return FA_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Under mpirun every rank runs the command; rank 0 alone talks and writes files. */
+    if (fa_parallel_init(&argc, &argv) != FA_OK) {
+        fprintf(stderr, "fracagg: %s\n", fa_last_error());
+        return FA_EXIT_FAILED;
+    }
+    if (fa_parallel_rank() != 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) return FA_EXIT_FAILED;
+    }
+    int code = dispatch(argc, argv);
+    fa_parallel_finalize();
+    return code;
 }

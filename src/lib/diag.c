@@ -14,14 +14,14 @@ double fa_diag_mass(const fa_grid_t *g, const double *f)
         comp = (t - sum) - y;
         sum = t;
     }
-    return sum * g->cell_volume;
+    return fa_gsum(g, sum) * g->cell_volume;
 }
 
 double fa_diag_min(const fa_grid_t *g, const double *f)
 {
     double m = INFINITY;
     for (long c = 0; c < g->nlocal; c++) m = fmin(m, f[c]);
-    return m;
+    return fa_gmin(g, m);
 }
 
 int fa_diag_record_init(fa_diag_record_t *r, int N, const double *hs, int nhs)

@@ -163,25 +163,32 @@ static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_
 {
     const fa_grid_t *g = fv->grid;
     int d = g->dim, sa = g->slow;
-    long ps = g->plane, np = g->n[sa];
+    long ps = g->plane, np = g->slow_count;
     double ihs = 1.0 / g->h[sa];
     double *w = fv->scratch[tid];
     double *s_cur = w + fv->inplane_scratch, *s_next = s_cur + ps, *f_prev = s_next + ps, *f_cur = f_prev + ps;
+    /* planes outside the local slab: the periodic wrap, or (distributed) the halos */
+    const double *rho_lo = fv->halo, *rho_hi = rho_lo + 2 * ps, *phi_lo = rho_hi + 2 * ps, *phi_hi = phi_lo + 2 * ps;
 #define PLANE(base, c) ((base) + wrap((c), np) * ps)
-    first_slope(lim, ps, PLANE(rho, p0 - 2), PLANE(rho, p0 - 1), PLANE(rho, p0), s_cur);
+#define HALO(base, lo, hi, c) (!g->distributed || ((c) >= 0 && (c) < np) ? PLANE(base, c) : (c) < 0 ? (lo) + ((c) + 2) * ps : (hi) + ((c) - np) * ps)
+#define R(c) HALO(rho, rho_lo, rho_hi, c)
+#define P(c) HALO(phi, phi_lo, phi_hi, c)
+    first_slope(lim, ps, R(p0 - 2), R(p0 - 1), R(p0), s_cur);
     for (long c = p0 - 1; c < p1; c++) {
-        face(lim, ps, ihs, PLANE(rho, c), PLANE(rho, c + 1), PLANE(rho, c + 2), PLANE(phi, c), PLANE(phi, c + 1), s_cur,
-             s_next, f_cur);
+        face(lim, ps, ihs, R(c), R(c + 1), R(c + 2), P(c), P(c + 1), s_cur, s_next, f_cur);
         if (c >= p0) {
             if (d == 2)
-                row_x(lim, g->n[0], 1.0 / g->h[0], PLANE(rho, c), PLANE(phi, c), w, PLANE(out, c), 1, f_cur, f_prev, ihs);
+                row_x(lim, g->n[0], 1.0 / g->h[0], R(c), P(c), w, PLANE(out, c), 1, f_cur, f_prev, ihs);
             else
-                plane_xyz(lim, g, PLANE(rho, c), PLANE(phi, c), f_cur, f_prev, ihs, w, PLANE(out, c));
+                plane_xyz(lim, g, R(c), P(c), f_cur, f_prev, ihs, w, PLANE(out, c));
         }
         double *t = s_cur;
         s_cur = s_next, s_next = t;
         t = f_prev, f_prev = f_cur, f_cur = t;
     }
+#undef R
+#undef P
+#undef HALO
 #undef PLANE
 }
 
@@ -259,7 +266,8 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
     size_t per = (size_t)(fv->inplane_scratch + (g->dim > 1 ? 4 * g->plane : 0));
     fv->scratch = fa_calloc((size_t)fv->threads, sizeof(double *));
     fv->phi = fftw_malloc((size_t)g->nlocal * sizeof(double));
-    if (!fv->scratch || !fv->phi) goto nomem;
+    fv->halo = fa_malloc((size_t)8 * g->plane * sizeof(double));
+    if (!fv->scratch || !fv->phi || !fv->halo) goto nomem;
     for (int t = 0; t < fv->threads; t++)
         if (!(fv->scratch[t] = fftw_malloc(per * sizeof(double)))) goto nomem;
     *out = fv;
@@ -276,13 +284,18 @@ void fa_fv_free(fa_fv_t *fv)
         for (int t = 0; t < fv->threads; t++) fftw_free(fv->scratch[t]);
     free(fv->scratch);
     fftw_free(fv->phi);
+    free(fv->halo);
     free(fv);
 }
 
 void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out)
 {
     int nt = fv->threads;
-    long np = fv->grid->slow_count;
+    long np = fv->grid->slow_count, ps = fv->grid->plane;
+    if (fv->grid->distributed) { /* two planes of each neighbour: the MUSCL stencil */
+        fa_halo(fv->grid, rho, 2, fv->halo, fv->halo + 2 * ps);
+        fa_halo(fv->grid, phi, 2, fv->halo + 4 * ps, fv->halo + 6 * ps);
+    }
 #pragma omp parallel num_threads(nt) if (nt > 1)
     {
         int tid = 0, nth = 1;
@@ -294,20 +307,26 @@ void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double 
     }
 }
 
-/* max |u| on the faces of each axis: |phi_{c+1} - phi_c| / h (periodic) */
+/* max |u| on the faces of each axis: |phi_{c+1} - phi_c| / h (periodic; all ranks) */
 void fa_fv_max_speed(const fa_fv_t *fv, const double *phi, double umax[3])
 {
     const fa_grid_t *g = fv->grid;
     for (int a = 0; a < 3; a++) {
         umax[a] = 0;
         if (a >= g->dim) continue;
-        long n = g->n[a], inner = g->stride[a], outer = g->nlocal / (n * inner);
+        long n = a == g->slow ? g->slow_count : g->n[a], inner = g->stride[a], outer = g->nlocal / (n * inner);
+        const double *above = NULL; /* the plane after the slab's last (halo or wrap) */
+        if (a == g->slow) {
+            fa_halo(g, phi, 1, fv->halo, fv->halo + g->plane);
+            above = fv->halo + g->plane;
+        }
         double m = 0;
         for (long o = 0; o < outer; o++)
             for (long c = 0; c < n; c++) {
-                const double *p0 = phi + (o * n + c) * inner, *p1 = phi + (o * n + (c + 1) % n) * inner;
+                const double *p0 = phi + (o * n + c) * inner;
+                const double *p1 = c + 1 < n ? p0 + inner : above ? above : phi + o * n * inner;
                 for (long j = 0; j < inner; j++) m = fa_max2(m, fabs(p1[j] - p0[j]));
             }
-        umax[a] = m / g->h[a];
+        umax[a] = fa_gmax(g, m) / g->h[a];
     }
 }

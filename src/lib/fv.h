@@ -60,6 +60,7 @@ struct fa_fv {
     long inplane_scratch;           /* doubles of thread scratch before the slow-axis buffers */
     double **scratch;               /* per thread */
     double *phi;                    /* potential of the species being processed */
+    double *halo;                   /* distributed: 2 planes below/above of rho, then of phi */
 };
 
 int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limiter, int threads,

@@ -3,8 +3,51 @@
 
 #include <math.h>
 #include <stdlib.h>
+#ifdef FA_HAVE_MPI
+#include <fftw3-mpi.h>
+#include <mpi.h>
+#endif
+
+/* Slabs of FFTW-MPI's layout (the real input and, transposed, the complex output). */
+static int distribute(fa_grid_t *g)
+{
+#ifdef FA_HAVE_MPI
+    int d = g->dim;
+    ptrdiff_t nc[3], ln0, l0s, ln1, l1s;
+    for (int r = 0; r < d; r++) nc[r] = g->n[d - 1 - r];
+    nc[d - 1] = g->n[0] / 2 + 1;
+    ptrdiff_t alloc = fftw_mpi_local_size_transposed(d, nc, MPI_COMM_WORLD, &ln0, &l0s, &ln1, &l1s);
+    g->distributed = 1;
+    g->slow_start = l0s;
+    g->slow_count = ln0;
+    g->nlocal = g->plane * ln0;
+    g->tr_start = l1s;
+    g->tr_count = ln1;
+    g->alloc_complex = alloc;
+    g->max_slow_count = (long)fa_gmax(g, (double)ln0);
+    long fewest = (long)fa_gmin(g, (double)ln0);
+    if (fewest < 2)
+        return FA_ERROR(FA_EUNSUPPORTED, "%ld planes along the %s axis are too few for %d processes: each needs at least 2 "
+                        "(the flux stencil's halo)", g->n[g->slow], g->slow == 1 ? "y" : "z", fa_parallel_size());
+    return FA_OK;
+#else
+    return FA_ERROR(FA_EUNSUPPORTED, "this build has no MPI");
+#endif
+}
+
+static int grid_create(int dim, const long n[], const double L[], int may_distribute, fa_grid_t **out);
 
 int fa_grid_create(int dim, const long n[], const double L[], fa_grid_t **out)
+{
+    return grid_create(dim, n, L, 1, out);
+}
+
+int fa_grid_create_local(int dim, const long n[], const double L[], fa_grid_t **out)
+{
+    return grid_create(dim, n, L, 0, out);
+}
+
+static int grid_create(int dim, const long n[], const double L[], int may_distribute, fa_grid_t **out)
 {
     *out = NULL;
     if (dim < 1 || dim > 3) return FA_ERROR(FA_EINVAL, "grid dimension %d not in 1..3", dim);
@@ -31,6 +74,15 @@ int fa_grid_create(int dim, const long n[], const double L[], fa_grid_t **out)
     g->slow_start = 0;
     g->slow_count = g->n[g->slow];
     g->nlocal = g->plane * g->slow_count;
+    g->max_slow_count = g->slow_count;
+    if (may_distribute && fa_parallel_size() > 1) {
+        int rc = dim == 1 ? FA_ERROR(FA_EUNSUPPORTED, "1D grids run on one process (FFTW-MPI has no 1D real transforms)")
+                          : distribute(g);
+        if (rc) {
+            free(g);
+            return rc;
+        }
+    }
     *out = g;
     return FA_OK;
 }

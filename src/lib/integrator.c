@@ -15,6 +15,7 @@ struct fa_integrator {
     fa_integrator_ops_t ops;
     fa_solver_options_t opt;
     long len, nonneg_len;
+    int distributed;
     double *y; /* state (owned, FFTW-aligned; CVODE works on it in place) */
     double t;
     long nrhs;
@@ -106,7 +107,7 @@ static int cvode_setup(fa_integrator_t *it)
     SUNContext_PushErrHandler(it->ctx, cv_error_handler, it);
 #endif
     int threads = it->opt.threads;
-    it->nv_y = fa_nvector_new(it->ctx, it->len, it->y, threads);
+    it->nv_y = fa_nvector_new(it->ctx, it->len, it->y, threads, it->distributed);
     if (!it->nv_y) return FA_ERROR(FA_ENOMEM, "cannot create CVODE vectors");
     int bdf = it->opt.method == FA_METHOD_BDF;
     it->cv = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, it->ctx);
@@ -121,7 +122,7 @@ static int cvode_setup(fa_integrator_t *it)
      * projection, which does not conserve mass (drift ~ 1e-11 over a run); without them mass
      * is conserved to rounding and rho >= -O(atol). The user chooses ([solver] nonnegative). */
     if (it->opt.nonnegative && it->nonneg_len > 0) {
-        it->nv_constraints = fa_nvector_new(it->ctx, it->len, NULL, threads);
+        it->nv_constraints = fa_nvector_new(it->ctx, it->len, NULL, threads, it->distributed);
         if (!it->nv_constraints) return FA_ERROR(FA_ENOMEM, "cannot create CVODE vectors");
         double *c = N_VGetArrayPointer(it->nv_constraints);
         for (long k = 0; k < it->len; k++) c[k] = k < it->nonneg_len ? 1.0 : 0.0;
@@ -166,7 +167,7 @@ static void cvode_stats(const fa_integrator_t *it, fa_solver_stats_t *st)
 /* ---- creation ---------------------------------------------------------------------- */
 
 int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0, const fa_solver_options_t *opt,
-                         const fa_integrator_ops_t *ops, fa_integrator_t **out)
+                         const fa_integrator_ops_t *ops, int distributed, fa_integrator_t **out)
 {
     *out = NULL;
     fa_integrator_t *it = fa_calloc(1, sizeof *it);
@@ -175,6 +176,7 @@ int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0,
     it->opt = *opt;
     it->len = len;
     it->nonneg_len = nonneg_len;
+    it->distributed = distributed;
     it->t = t0;
     it->t_end = t0;
     int rc = FA_OK;
@@ -215,7 +217,12 @@ void fa_integrator_free(fa_integrator_t *it)
 
 /* ---- stepping ---------------------------------------------------------------------- */
 
-static int stop_requested(const fa_integrator_t *it) { return it->interrupt || (it->watch && *it->watch); }
+/* Collective: a signal may reach the ranks at different steps, but all must stop at the same one. */
+static int stop_requested(const fa_integrator_t *it)
+{
+    double stop = it->interrupt || (it->watch && *it->watch) ? 1.0 : 0.0;
+    return (it->distributed ? fa_reduce_max(stop) : stop) > 0;
+}
 
 static int check(fa_integrator_t *it) { return it->ops.check ? it->ops.check(it->ops.user, it->t, it->y) : FA_OK; }
 

@@ -26,9 +26,10 @@ typedef struct {
 typedef struct fa_integrator fa_integrator_t;
 
 /* A state of `len` doubles starting as y0 at t0 (copied). The first `nonneg_len` entries are
- * densities: with opt->nonnegative CVODE keeps them >= 0 by its inequality constraints. */
+ * densities: with opt->nonnegative CVODE keeps them >= 0 by its inequality constraints.
+ * `distributed`: the state is a slab of a distributed one (reductions over the ranks). */
 int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0,
-                         const fa_solver_options_t *opt, const fa_integrator_ops_t *ops,
+                         const fa_solver_options_t *opt, const fa_integrator_ops_t *ops, int distributed,
                          fa_integrator_t **out);
 void fa_integrator_free(fa_integrator_t *it);
 

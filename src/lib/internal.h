@@ -41,10 +41,15 @@ char *fa_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ---- logging ----------------------------------------------------------------------- */
 void fa_log(fa_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ---- reductions over ranks (identity in a serial build) --------------------------- */
-static inline double fa_reduce_sum(double x) { return x; }
-static inline double fa_reduce_max(double x) { return x; }
-static inline double fa_reduce_min(double x) { return x; }
+/* ---- distributed runs (parallel.c; serial identities without MPI) ------------------- */
+double fa_reduce_sum(double x);
+double fa_reduce_max(double x);
+double fa_reduce_min(double x);
+void fa_reduce_sum_array(double *v, int n);
+int fa_agree(int rc);            /* the most negative status over ranks */
+int fa_bcast_int(int v);         /* rank 0's value */
+void fa_bcast_doubles(double *v, long n);
+void fa_parallel_abort(int code);
 
 /* ---- grid -------------------------------------------------------------------------- */
 
@@ -61,7 +66,41 @@ struct fa_grid {
     long plane;
     long slow_start, slow_count;
     long nlocal;     /* slow_count * plane */
+    int distributed; /* slabs on several MPI ranks */
+    long max_slow_count;   /* largest slab of any rank */
+    long tr_start, tr_count; /* distributed: the local slab of the transposed spectrum */
+    long alloc_complex;    /* distributed: complex values FFTW-MPI needs locally */
 };
+
+/* Reductions over the ranks that share a grid: identities unless it is distributed (a grid
+ * held whole by one rank of a distributed run must not start a collective). */
+static inline double fa_gsum(const struct fa_grid *g, double x) { return g->distributed ? fa_reduce_sum(x) : x; }
+static inline double fa_gmax(const struct fa_grid *g, double x) { return g->distributed ? fa_reduce_max(x) : x; }
+static inline double fa_gmin(const struct fa_grid *g, double x) { return g->distributed ? fa_reduce_min(x) : x; }
+static inline void fa_gsum_array(const struct fa_grid *g, double *v, int n)
+{
+    if (g->distributed) fa_reduce_sum_array(v, n);
+}
+static inline int fa_gbcast_int(const struct fa_grid *g, int v) { return g->distributed ? fa_bcast_int(v) : v; }
+
+/* Halo planes of the slab axis: lower = planes -depth .. -1, upper = count .. count+depth-1
+ * (neighbouring ranks, or the periodic wrap when not distributed); depth*plane doubles each. */
+void fa_halo(const struct fa_grid *g, const double *f, int depth, double *lower, double *upper);
+/* Write a field slab by slab on rank 0 (in order of ranks); the status agreed by all ranks. */
+typedef int (*fa_slab_writer_fn)(void *user, long start, long count, const double *data);
+int fa_gather_slabs(const struct fa_grid *g, const double *local, fa_slab_writer_fn write, void *user);
+/* The whole field on rank 0 (global: ntotal doubles on rank 0, unused elsewhere). */
+int fa_gather_to_root(const struct fa_grid *g, const double *local, double *global);
+
+/* A grid held whole by this process even in a distributed run (rank 0's copy for W1). */
+int fa_grid_create_local(int dim, const long n[], const double L[], struct fa_grid **out);
+
+/* W1 between two fields of a possibly distributed grid: gathered to rank 0, computed there by
+ * fa_w1, the distance broadcast. */
+typedef struct fa_w1g fa_w1g_t;
+int fa_w1g_create(const struct fa_grid *g, fa_w1g_t **out);
+int fa_w1g_compute(fa_w1g_t *w, const double *f, const double *h, double *distance);
+void fa_w1g_free(fa_w1g_t *w);
 
 /* Index of cell (ix, iy, iz) in a full (non-distributed) array. */
 static inline long fa_grid_index(const struct fa_grid *g, long ix, long iy, long iz)
@@ -92,7 +131,8 @@ struct fa_spectral {
     int *has_row;          /* some kernel acts on species i */
     double *acc;           /* N chunks of sums (fa_spectral_apply_kernels) */
     fftw_complex *work;    /* scratch transform (diagnostics, preconditioner) */
-    double *rin;           /* aligned copy of a misaligned input field */
+    double *rin;           /* aligned copy of a misaligned input field; distributed: padded rows */
+    double *diff;          /* a difference of two fields (kernel form) */
     int align_ref;         /* fftw_alignment_of of the planning arrays */
 };
 
@@ -103,6 +143,8 @@ int fa_spectral_forward_all(struct fa_spectral *sp, const double *const rho[]);
 int fa_spectral_apply_kernels(struct fa_spectral *sp);
 /* Phi_i from Phi^_i (after apply_kernels; consumes the transform). */
 int fa_spectral_inverse_species(struct fa_spectral *sp, int i, double *phi);
+/* Complex values a transform's output array must hold (FFTW-MPI may need more than nk). */
+size_t fa_spectral_complex_alloc(const struct fa_spectral *sp);
 /* Forward r2c transform of a local field (any alignment) into out. */
 void fa_spectral_forward(struct fa_spectral *sp, const double *f, fftw_complex *out);
 /* Inverse c2r transform of sp->work (destroyed) into out, unnormalised. */

@@ -256,6 +256,10 @@ static fa_output_t *output_new(const char *path, const fa_model_t *m)
 
 static int output_create(const char *path, const fa_model_t *m, int kinetic, double epsilon, fa_output_t **out);
 
+/* Distributed runs: rank 0 alone holds the file; the others take part in gathering the fields
+ * and learn every status from rank 0, so that all ranks take the same branch. */
+static int on_root(void) { return fa_parallel_rank() == 0; }
+
 int fa_output_create(const char *path, const fa_model_t *m, fa_output_t **out)
 {
     return output_create(path, m, 0, 0.0, out);
@@ -266,6 +270,8 @@ int fa_output_create_kinetic(const char *path, const fa_model_t *m, double epsil
     return output_create(path, m, 1, epsilon, out);
 }
 
+static int create_root(fa_output_t *o, const fa_model_t *m);
+
 static int output_create(const char *path, const fa_model_t *m, int kinetic, double epsilon, fa_output_t **out)
 {
     *out = NULL;
@@ -273,10 +279,22 @@ static int output_create(const char *path, const fa_model_t *m, int kinetic, dou
     if (!o) return FA_ENOMEM;
     o->kinetic = kinetic;
     o->epsilon = epsilon;
+    int rc = fa_gbcast_int(o->g, on_root() ? create_root(o, m) : FA_OK);
+    if (rc) {
+        fa_output_close(o);
+        return rc;
+    }
+    *out = o;
+    return FA_OK;
+}
+
+static int create_root(fa_output_t *o, const fa_model_t *m)
+{
+    const char *path = o->path;
     int rc = nc_create(path, NC_CLOBBER | NC_64BIT_OFFSET, &o->ncid);
     if (rc != NC_NOERR) {
         int err = errno;
-        fa_output_close(o);
+        o->ncid = -1;
         if (rc > 0) return FA_ERROR(FA_EIO, "cannot create run file %s: %s", path, strerror(rc));
         return FA_ERROR(FA_EIO, "cannot create run file %s: %s%s%s", path, nc_strerror(rc),
                         err ? ": " : "", err ? strerror(err) : "");
@@ -285,12 +303,7 @@ static int output_create(const char *path, const fa_model_t *m, int kinetic, dou
     rc = define_file(o, m);
     if (!rc) rc = write_coordinates(o, m);
     if (!rc) rc = sync_file(o);
-    if (rc) {
-        fa_output_close(o);
-        return rc;
-    }
-    *out = o;
-    return FA_OK;
+    return rc;
 }
 
 double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
@@ -323,14 +336,29 @@ static int inq_var(const char *path, int nc, const char *name, int *v)
     return FA_OK;
 }
 
+static int append_root(fa_output_t *o);
+
 int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out)
 {
     *out = NULL;
     fa_output_t *o = output_new(path, m);
     if (!o) return FA_ENOMEM;
+    int rc = fa_gbcast_int(o->g, on_root() ? append_root(o) : FA_OK);
+    o->nrec = fa_gbcast_int(o->g, (int)o->nrec);
+    if (rc) {
+        fa_output_close(o);
+        return rc;
+    }
+    *out = o;
+    return FA_OK;
+}
+
+static int append_root(fa_output_t *o)
+{
+    const char *path = o->path;
     int rc = nc_open(path, NC_WRITE, &o->ncid);
     if (rc != NC_NOERR) {
-        fa_output_close(o);
+        o->ncid = -1;
         return FA_ERROR(FA_EIO, "cannot open run file %s for appending: %s", path, nc_strerror(rc));
     }
     o->fd = open(path, O_RDONLY);
@@ -353,39 +381,52 @@ int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out)
         nc_inq_dimlen(nc, dt, &n);
         o->nrec = (long)n;
     }
-    if (rc) {
-        fa_output_close(o);
-        return rc;
-    }
-    *out = o;
-    return FA_OK;
+    return rc;
 }
 
-/* The record's slab of a field with `lead` leading indices (time, species[, component]). */
-static void slab(const fa_output_t *o, size_t *start, size_t *count, int lead)
+/* A slab (planes [p0, p0 + np) of the slow axis) of a field with `lead` leading indices
+ * (time, species[, component]). */
+static void slab(const fa_output_t *o, long p0, long np, size_t *start, size_t *count, int lead)
 {
     int d = o->dim;
     for (int k = 0; k < d; k++) {
         int a = d - 1 - k; /* file order: slowest axis first */
-        start[lead + k] = a == o->g->slow ? (size_t)o->g->slow_start : 0;
-        count[lead + k] = a == o->g->slow ? (size_t)o->g->slow_count : (size_t)o->g->n[a];
+        start[lead + k] = a == o->g->slow ? (size_t)p0 : 0;
+        count[lead + k] = a == o->g->slow ? (size_t)np : (size_t)o->g->n[a];
     }
+}
+
+/* Gathered slabs of one field into a variable at fixed leading indices. */
+typedef struct {
+    fa_output_t *o;
+    int var, lead;
+    size_t idx[3];
+} slab_target_t;
+
+static int put_slab(void *user, long p0, long np, const double *data)
+{
+    slab_target_t *t = user;
+    size_t start[6] = {0}, count[6] = {0};
+    for (int q = 0; q < t->lead; q++) start[q] = t->idx[q], count[q] = 1;
+    slab(t->o, p0, np, start, count, t->lead);
+    NC_TRY(t->o->path, nc_put_vara_double(t->o->ncid, t->var, start, count, data));
+    return FA_OK;
+}
+
+/* One field of the record: all ranks call this (collective), rank 0 writes. */
+static int put_field(fa_output_t *o, int var, int lead, size_t i0, size_t i1, size_t i2, const double *local)
+{
+    slab_target_t t = {o, var, lead, {i0, i1, i2}};
+    return fa_gather_slabs(o->g, local, put_slab, &t);
 }
 
 /* ---- records ----------------------------------------------------------------------- */
 
-int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *const rho[],
-                    const fa_solver_stats_t *st)
+static int write_scalars(fa_output_t *o, const fa_diag_record_t *r, const fa_solver_stats_t *st)
 {
     const char *p = o->path;
     int nc = o->ncid;
     size_t rec = (size_t)o->nrec;
-    /* the time variable last: a record whose time reads back is complete */
-    for (int i = 0; i < o->N; i++) {
-        size_t start[5] = {rec, (size_t)i}, count[5] = {1, 1};
-        slab(o, start, count, 2);
-        NC_TRY(p, nc_put_vara_double(nc, o->v_rho, start, count, rho[i]));
-    }
     size_t s2[2] = {rec, 0}, c2[2] = {1, (size_t)o->N};
     NC_TRY(p, nc_put_vara_double(nc, o->v_mass, s2, c2, r->mass));
     NC_TRY(p, nc_put_var1_double(nc, o->v_energy, &rec, &r->energy));
@@ -407,31 +448,32 @@ int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *con
         snprintf(an, sizeof an, "solver_%s", stat_names[k]);
         NC_TRY(p, nc_put_att_double(nc, NC_GLOBAL, an, NC_DOUBLE, 1, &dv));
     }
+    /* the time variable last: a record whose time reads back is complete */
     NC_TRY(p, nc_put_var1_double(nc, o->v_time, &rec, &r->time));
-    FA_TRY(sync_file(o));
-    o->nrec++;
-    return FA_OK;
+    return sync_file(o);
+}
+
+int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *const rho[],
+                    const fa_solver_stats_t *st)
+{
+    int rc = FA_OK;
+    for (int i = 0; i < o->N; i++) {
+        int frc = put_field(o, o->v_rho, 2, (size_t)o->nrec, (size_t)i, 0, rho[i]);
+        if (!rc) rc = frc;
+    }
+    if (!rc && on_root()) rc = write_scalars(o, r, st);
+    rc = fa_gbcast_int(o->g, rc);
+    if (!rc) o->nrec++;
+    return rc;
 }
 
 long fa_output_records(const fa_output_t *o) { return o->nrec; }
 
-int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k)
+static int write_kinetic_scalars(fa_output_t *o, const fa_kinetic_record_t *k)
 {
-    if (!o->kinetic) return FA_ERROR(FA_EINVAL, "%s was not created for a kinetic run", o->path);
     const char *p = o->path;
-    int nc = o->ncid, d = o->dim;
-    size_t rec = (size_t)o->nrec;
-    for (int i = 0; i < o->N; i++) {
-        size_t start[6] = {rec, (size_t)i}, count[6] = {1, 1};
-        slab(o, start, count, 2);
-        NC_TRY(p, nc_put_vara_double(nc, o->v_rho_kin, start, count, k->rho[i]));
-        for (int a = 0; a < d; a++) {
-            size_t s3[6] = {rec, (size_t)i, (size_t)a}, c3[6] = {1, 1, 1};
-            slab(o, s3, c3, 3);
-            NC_TRY(p, nc_put_vara_double(nc, o->v_mom, s3, c3, k->momentum[i * d + a]));
-        }
-    }
-    size_t s2[2] = {rec, 0}, c2[2] = {1, (size_t)o->N};
+    int nc = o->ncid;
+    size_t s2[2] = {(size_t)o->nrec, 0}, c2[2] = {1, (size_t)o->N};
     NC_TRY(p, nc_put_vara_double(nc, o->v_w1, s2, c2, k->w1));
     NC_TRY(p, nc_put_vara_double(nc, o->v_me, s2, c2, k->modulated));
     NC_TRY(p, nc_put_vara_double(nc, o->v_mk, s2, c2, k->modulated_kinetic));
@@ -439,7 +481,31 @@ int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k)
     return FA_OK;
 }
 
+int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k)
+{
+    if (!o->kinetic) return FA_ERROR(FA_EINVAL, "%s was not created for a kinetic run", o->path);
+    int rc = FA_OK, d = o->dim;
+    size_t rec = (size_t)o->nrec;
+    for (int i = 0; i < o->N; i++) {
+        int frc = put_field(o, o->v_rho_kin, 2, rec, (size_t)i, 0, k->rho[i]);
+        if (!rc) rc = frc;
+        for (int a = 0; a < d; a++) {
+            frc = put_field(o, o->v_mom, 3, rec, (size_t)i, (size_t)a, k->momentum[i * d + a]);
+            if (!rc) rc = frc;
+        }
+    }
+    if (!rc && on_root()) rc = write_kinetic_scalars(o, k);
+    return fa_gbcast_int(o->g, rc);
+}
+
+static int set_note_root(fa_output_t *o, const char *name, const char *text);
+
 int fa_output_set_note(fa_output_t *o, const char *name, const char *text)
+{
+    return fa_gbcast_int(o->g, on_root() ? set_note_root(o, name, text) : FA_OK);
+}
+
+static int set_note_root(fa_output_t *o, const char *name, const char *text)
 {
     NC_TRY(o->path, nc_redef(o->ncid));
     int rc = put_text_att(o->path, o->ncid, NC_GLOBAL, name, text);
@@ -458,9 +524,10 @@ int fa_output_close(fa_output_t *o)
         if (nrc != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: closing: %s", o->path, nc_strerror(nrc));
     }
     if (o->fd >= 0) close(o->fd);
+    const fa_grid_t *g = o->g;
     free(o->path);
     free(o);
-    return rc;
+    return fa_gbcast_int(g, rc);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */
@@ -751,11 +818,14 @@ int fa_runfile_species_name(const char *path, int species, char *name, size_t le
 
 struct fa_limitfile {
     char *path;
+    const fa_grid_t *g; /* distributed: rank 0 writes, the others follow its status */
     int ncid, fd, N, nt;
     int v_eps, v_series[4], v_max[4], v_order[4], v_steps, v_rhs;
 };
 
 static const char *limit_names[4] = {"w1", "modulated_energy", "modulated_kinetic", "modulated_interaction"};
+
+static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m);
 
 int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **out)
 {
@@ -765,13 +835,27 @@ int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **
         free(f);
         return FA_ENOMEM;
     }
+    f->g = m->grid;
     f->N = m->nspecies;
     f->nt = m->nout;
     f->fd = -1;
+    f->ncid = -1;
+    int rc = fa_gbcast_int(f->g, on_root() ? limitfile_create_root(f, m) : FA_OK);
+    if (rc) {
+        fa_limitfile_close(f);
+        return rc;
+    }
+    *out = f;
+    return FA_OK;
+}
+
+/* on failure f->ncid may be open: the caller closes */
+static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m)
+{
+    const char *path = f->path;
     int rc = nc_create(path, NC_CLOBBER | NC_64BIT_OFFSET, &f->ncid);
     if (rc != NC_NOERR) {
-        free(f->path);
-        free(f);
+        f->ncid = -1;
         return FA_ERROR(FA_EIO, "cannot create %s: %s", path, rc > 0 ? strerror(rc) : nc_strerror(rc));
     }
     f->fd = open(path, O_RDONLY);
@@ -785,17 +869,11 @@ int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **
     rc = nc_def_dim(nc, "eps", NC_UNLIMITED, &de);
     if (rc == NC_NOERR) rc = nc_def_dim(nc, "time", (size_t)f->nt, &dt);
     if (rc == NC_NOERR) rc = nc_def_dim(nc, "species", (size_t)f->N, &ds);
-    if (rc != NC_NOERR) {
-        fa_limitfile_close(f);
-        return FA_ERROR(FA_ENETCDF, "%s: %s", path, nc_strerror(rc));
-    }
+    if (rc != NC_NOERR) return FA_ERROR(FA_ENETCDF, "%s: %s", path, nc_strerror(rc));
 #define LF_TRY(call)                                                                      \
     do {                                                                                  \
         int lf_rc_ = (call);                                                              \
-        if (lf_rc_) {                                                                     \
-            fa_limitfile_close(f);                                                        \
-            return lf_rc_;                                                                \
-        }                                                                                 \
+        if (lf_rc_) return lf_rc_;                                                        \
     } while (0)
     LF_TRY(nc_def_var(nc, "epsilon", NC_DOUBLE, 1, &de, &f->v_eps) ? FA_ERROR(FA_ENETCDF, "%s: epsilon", p) : 0);
     LF_TRY(put_text_att(p, nc, f->v_eps, "long_name", "inertia epsilon of the kinetic model"));
@@ -829,11 +907,17 @@ int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **
     LF_TRY(nc_enddef(nc) ? FA_ERROR(FA_ENETCDF, "%s: enddef", p) : 0);
     LF_TRY(nc_put_var_double(nc, v, m->out_times) ? FA_ERROR(FA_ENETCDF, "%s: time", p) : 0);
 #undef LF_TRY
-    *out = f;
     return FA_OK;
 }
 
+static int limitfile_write_root(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4]);
+
 int fa_limitfile_write(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4])
+{
+    return fa_gbcast_int(f->g, on_root() ? limitfile_write_root(f, row, r, series) : FA_OK);
+}
+
+static int limitfile_write_root(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4])
 {
     const char *p = f->path;
     int nc = f->ncid;
@@ -860,7 +944,8 @@ int fa_limitfile_close(fa_limitfile_t *f)
     int rc = FA_OK;
     if (f->ncid >= 0 && nc_close(f->ncid) != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: closing failed", f->path);
     if (f->fd >= 0) close(f->fd);
+    const fa_grid_t *g = f->g;
     free(f->path);
     free(f);
-    return rc;
+    return g ? fa_gbcast_int(g, rc) : rc;
 }

@@ -30,6 +30,7 @@ struct fa_kinetic {
     double *floor; /* per species: densities below it count as vacuum for the velocity */
     double *dev;   /* d * nloc: deviation m/rho - u of the species being processed */
     double *line;  /* line buffers */
+    double *ext;   /* fields with halo planes (3 + d of them, two planes each side) */
     /* particle model */
     long M;        /* particles per species */
     double **X, **V, *q; /* positions (unwrapped) and velocities (M * d each), particle mass */
@@ -53,13 +54,32 @@ static inline long neighbour(const fa_grid_t *g, long c, int a, long off)
     return c + (wrap(k + off, n) - k) * s;
 }
 
-/* grad[a] = centred difference of f along each axis: (f[c+1] - f[c-1]) / (2 h_a) */
-static void centred_gradient(const fa_grid_t *g, const double *f, double *grad)
+/* A field with `depth` halo planes of the slab axis on each side (the neighbours' planes, or
+ * the periodic wrap): ext[(p + depth) * plane + l] is cell l of local plane p, for
+ * -depth <= p < count + depth. */
+static const double *extend(fa_kinetic_t *k, const double *f, int depth, double *ext)
 {
+    const fa_grid_t *g = k->g;
+    long ps = g->plane;
+    memcpy(ext + depth * ps, f, (size_t)g->nlocal * sizeof(double));
+    fa_halo(g, f, depth, ext, ext + (depth + g->slow_count) * ps);
+    return ext;
+}
+
+/* grad[a] = centred difference of f along each axis: (f[c+1] - f[c-1]) / (2 h_a) */
+static void centred_gradient(fa_kinetic_t *k, const double *f, double *grad)
+{
+    const fa_grid_t *g = k->g;
     for (int a = 0; a < g->dim; a++) {
         double inv = 0.5 / g->h[a];
         double *ga = grad + a * g->nlocal;
-        for (long c = 0; c < g->nlocal; c++) ga[c] = (f[neighbour(g, c, a, 1)] - f[neighbour(g, c, a, -1)]) * inv;
+        if (a == g->slow) { /* across the slab: with halos */
+            const double *e = extend(k, f, 1, k->ext);
+            long ps = g->plane;
+            for (long c = 0; c < g->nlocal; c++) ga[c] = (e[c + 2 * ps] - e[c]) * inv;
+        } else {
+            for (long c = 0; c < g->nlocal; c++) ga[c] = (f[neighbour(g, c, a, 1)] - f[neighbour(g, c, a, -1)]) * inv;
+        }
     }
 }
 
@@ -72,7 +92,7 @@ static void potential_gradient(fa_kinetic_t *k, const double *const rho[], int i
         fa_spectral_apply_kernels(k->sp);
     }
     fa_spectral_inverse_species(k->sp, i, k->phi);
-    centred_gradient(k->g, k->phi, k->grad);
+    centred_gradient(k, k->phi, k->grad);
 }
 
 /* ---- the moment model -------------------------------------------------------------- */
@@ -87,17 +107,32 @@ static void moment_axis(fa_kinetic_t *k, int a, const double *rho, const double 
                         double *const dm[])
 {
     const fa_grid_t *g = k->g;
-    int d = k->d, lim = k->lim;
-    long n = g->n[a], s = g->stride[a], nlines = g->nlocal / n;
+    int d = k->d, lim = k->lim, across = a == g->slow;
+    long n = across ? g->slow_count : g->n[a], s = g->stride[a], nlines = g->nlocal / n, ps = g->plane;
     double ih = 1.0 / g->h[a];
     /* buffers: r, p, dv (n+4 each), slopes (n+2), fluxes (n+1), per momentum component
      * value (n+4), slope (n+2), flux (n+1) */
     double *r = k->line, *p = r + n + 4, *dv = p + n + 4, *sr = dv + n + 4, *fr = sr + n + 2;
     double *mb = fr + n + 1; /* d blocks of 3n + 7 */
     const double *dev = k->dev + (long)a * k->nloc;
+    /* across the slab: every field with two halo planes on each side (neighbours or wrap) */
+    const double *er = rho, *ep = k->phi, *ed = dev, *em[3] = {NULL, NULL, NULL};
+    if (across) {
+        long ext = (n + 4) * ps;
+        er = extend(k, rho, 2, k->ext);
+        ep = extend(k, k->phi, 2, k->ext + ext);
+        ed = extend(k, dev, 2, k->ext + 2 * ext);
+        for (int b = 0; b < d; b++) em[b] = extend(k, m[b], 2, k->ext + (3 + b) * ext);
+    }
     for (long l = 0; l < nlines; l++) {
-        long start = (l / s) * n * s + l % s;
+        long start = across ? l : (l / s) * n * s + l % s;
         for (long j = -2; j < n + 2; j++) {
+            if (across) {
+                long c = (j + 2) * ps + l;
+                r[j + 2] = er[c], p[j + 2] = ep[c], dv[j + 2] = ed[c];
+                for (int b = 0; b < d; b++) mb[b * (3 * n + 7) + j + 2] = em[b][c];
+                continue;
+            }
             long c = start + wrap(j, n) * s;
             r[j + 2] = rho[c];
             p[j + 2] = k->phi[c];
@@ -191,13 +226,20 @@ static int moment_psolve(void *user, double t, const double *r, double *z, doubl
 static int moment_check(void *user, double t, const double *y)
 {
     fa_kinetic_t *k = user;
-    long nr = (long)k->N * k->nloc, len = nr * (1 + k->d);
+    long nr = (long)k->N * k->nloc, len = nr * (1 + k->d), bad = -1;
     double mn = 0, mx = 0;
     for (long c = 0; c < len; c++) {
-        if (!isfinite(y[c]))
-            return FA_ERROR(FA_ENUMERIC, "the kinetic %s became %g at t = %.9g", c < nr ? "density" : "momentum", y[c], t);
+        if (!isfinite(y[c])) {
+            if (bad < 0) bad = c;
+            continue;
+        }
         if (c < nr) mn = fmin(mn, y[c]), mx = fmax(mx, y[c]);
     }
+    mn = fa_gmin(k->g, mn);
+    mx = fa_gmax(k->g, mx);
+    if (fa_gmax(k->g, bad >= 0 ? 1.0 : 0.0) > 0)
+        return FA_ERROR(FA_ENUMERIC, "the kinetic %s became non-finite at t = %.9g",
+                        bad >= 0 && bad < nr ? "density" : "state", t);
     double slack = 10 * (k->sopt.atol + k->sopt.rtol * mx);
     if (k->sopt.scheme == FA_SCHEME_CENTRAL) slack = INFINITY;
     if (mn < -slack)
@@ -233,7 +275,7 @@ static int moment_create(fa_kinetic_t *k)
         for (int i = 0; i < N; i++) {
             double mx = 0;
             for (long c = 0; c < n; c++) mx = fmax(mx, rho[i][c]);
-            k->floor[i] = 1e-10 * fa_reduce_max(mx) + DBL_MIN;
+            k->floor[i] = 1e-10 * fa_gmax(k->g, mx) + DBL_MIN;
             potential_gradient(k, rho, i, 1);
             for (int a = 0; a < d; a++) {
                 double *mi = y0 + ((long)N + (long)i * d + a) * n;
@@ -248,7 +290,7 @@ static int moment_create(fa_kinetic_t *k)
     if (!rc) {
         fa_integrator_ops_t ops = {.rhs = moment_rhs, .check = moment_check, .user = k};
         if (k->prec) ops.psetup = moment_psetup, ops.psolve = moment_psolve;
-        rc = fa_integrator_create(len, (long)N * n, m->t_start, y0, &k->sopt, &ops, &k->it);
+        rc = fa_integrator_create(len, (long)N * n, m->t_start, y0, &k->sopt, &ops, k->g->distributed, &k->it);
     }
     fftw_free(y0);
     return rc;
@@ -532,7 +574,8 @@ int fa_kinetic_create(const fa_model_t *m, double epsilon, fa_kinetic_t **out)
         k->phi = fftw_malloc((size_t)k->nloc * sizeof(double));
         k->grad = fa_malloc((size_t)k->d * k->nloc * sizeof(double));
         k->uc = fa_malloc((size_t)k->d * k->nloc * sizeof(double));
-        if (!k->phi || !k->grad || !k->uc) rc = FA_ERROR(FA_ENOMEM, "out of memory for the kinetic model");
+        k->ext = fa_malloc((size_t)(3 + k->d) * (m->grid->slow_count + 4) * m->grid->plane * sizeof(double));
+        if (!k->phi || !k->grad || !k->uc || !k->ext) rc = FA_ERROR(FA_ENOMEM, "out of memory for the kinetic model");
     }
     if (!rc) rc = k->opt.model == FA_KINETIC_MOMENT ? moment_create(k) : particles_create(k);
     if (rc) {
@@ -554,6 +597,7 @@ void fa_kinetic_free(fa_kinetic_t *k)
     free(k->uc);
     free(k->dev);
     free(k->line);
+    free(k->ext);
     free(k->floor);
     for (int i = 0; i < k->N; i++) {
         if (k->X) free(k->X[i]);
@@ -652,8 +696,8 @@ int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3])
                 mass += rho[c];
                 for (int a = 0; a < k->d; a++) X[a] += rho[c] * fa_grid_center(g, a, idx[a]);
             }
-    mass = fa_reduce_sum(mass);
-    for (int a = 0; a < k->d; a++) X[a] = fa_reduce_sum(X[a]) / mass;
+    mass = fa_gsum(g, mass);
+    for (int a = 0; a < k->d; a++) X[a] = fa_gsum(g, X[a]) / mass;
     return FA_OK;
 }
 
@@ -690,7 +734,7 @@ int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], int i
             }
         }
     }
-    *kinetic = fa_reduce_sum(kin);
+    *kinetic = fa_gsum(g, kin);
     double form;
     FA_TRY(fa_spectral_kernel_form(k->sp, i, rho_macro[i], fa_kinetic_density(k, i), &form));
     *interaction = form / (2 * k->eps);

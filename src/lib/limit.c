@@ -21,7 +21,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         if (!(epsilon[e] > 0)) return FA_ERROR(FA_EINVAL, "epsilon %g is not positive", epsilon[e]);
     fa_solver_t *s = NULL;
     fa_kinetic_t *k = NULL;
-    fa_w1_t *w1 = NULL;
+    fa_w1g_t *w1 = NULL;
     fa_limitfile_t *f = NULL;
     double *macro = fa_malloc((size_t)nt * N * nl * sizeof(double));
     double *series = fa_calloc((size_t)4 * nt * N, sizeof(double));
@@ -31,7 +31,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         return FA_ERROR(FA_ENOMEM, "out of memory for the macroscopic states of the sweep (%d records)", nt);
     }
     int rc = fa_solver_create(m, &s);
-    if (!rc) rc = fa_w1_create(m->grid, NULL, &w1);
+    if (!rc) rc = fa_w1g_create(m->grid, &w1);
     if (!rc) rc = fa_limitfile_create(path, m, &f);
     if (!rc && interrupt) fa_solver_watch_flag(s, interrupt);
     /* the macroscopic run, once */
@@ -52,8 +52,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
             double sum[4] = {0, 0, 0, 0};
             for (int i = 0; !rc && i < N; i++) {
                 double d, kin, inter;
-                fa_w1_info_t info;
-                rc = fa_w1_compute(w1, fa_kinetic_density(k, i), rho[i], &d, &info);
+                rc = fa_w1g_compute(w1, fa_kinetic_density(k, i), rho[i], &d);
                 if (!rc) rc = fa_kinetic_modulated(k, rho, i, &kin, &inter);
                 double v[4] = {d, kin + inter, kin, inter};
                 for (int q = 0; q < 4; q++) {
@@ -84,7 +83,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
     fa_kinetic_free(k);
     int crc = fa_limitfile_close(f);
     if (!rc) rc = crc;
-    fa_w1_free(w1);
+    fa_w1g_free(w1);
     fa_solver_free(s);
     free(macro);
     free(series);

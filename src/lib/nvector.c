@@ -19,6 +19,7 @@ typedef struct {
     double *data;
     int own;      /* data allocated here */
     int threads;
+    int distributed; /* reductions over the ranks */
 } fa_nv_content_t;
 
 #define CONTENT(v) ((fa_nv_content_t *)(v)->content)
@@ -28,9 +29,10 @@ typedef struct {
 /* threads only pay for long vectors */
 #define PAR(v) if (NT(v) > 1 && LEN(v) > 32768) num_threads(NT(v))
 
-static double reduce_sum(double x) { return x; }
-static double reduce_max(double x) { return x; }
-static double reduce_min(double x) { return x; }
+#define DIST(v) (CONTENT(v)->distributed)
+static double reduce_sum_(int dist, double x) { return dist ? fa_reduce_sum(x) : x; }
+static double reduce_max_(int dist, double x) { return dist ? fa_reduce_max(x) : x; }
+static double reduce_min_(int dist, double x) { return dist ? fa_reduce_min(x) : x; }
 
 static N_Vector_ID nv_id(N_Vector v)
 {
@@ -92,7 +94,7 @@ static void nv_space(N_Vector v, sunindextype *lrw, sunindextype *liw)
 
 static sunrealtype *nv_get_array(N_Vector v) { return DATA(v); }
 static void nv_set_array(sunrealtype *p, N_Vector v) { DATA(v) = p; }
-static sunindextype nv_length(N_Vector v) { return reduce_sum((double)LEN(v)); }
+static sunindextype nv_length(N_Vector v) { return (sunindextype)reduce_sum_(DIST(v), (double)LEN(v)); }
 #if FA_SUNDIALS_MAJOR >= 7
 static SUNComm nv_comm(N_Vector v)
 {
@@ -200,7 +202,7 @@ static sunrealtype nv_dot_local(N_Vector x, N_Vector y)
     for (long i = 0; i < n; i++) s += xd[i] * yd[i];
     return s;
 }
-static sunrealtype nv_dot(N_Vector x, N_Vector y) { return reduce_sum(nv_dot_local(x, y)); }
+static sunrealtype nv_dot(N_Vector x, N_Vector y) { return reduce_sum_(DIST(x), nv_dot_local(x, y)); }
 
 static sunrealtype nv_max_norm_local(N_Vector x)
 {
@@ -211,7 +213,7 @@ static sunrealtype nv_max_norm_local(N_Vector x)
     for (long i = 0; i < n; i++) m = fmax(m, fabs(xd[i]));
     return m;
 }
-static sunrealtype nv_max_norm(N_Vector x) { return reduce_max(nv_max_norm_local(x)); }
+static sunrealtype nv_max_norm(N_Vector x) { return reduce_max_(DIST(x), nv_max_norm_local(x)); }
 
 static sunrealtype nv_wsqrsum_local(N_Vector x, N_Vector w)
 {
@@ -241,15 +243,15 @@ static sunrealtype nv_wsqrsum_mask_local(N_Vector x, N_Vector w, N_Vector id)
 
 static sunrealtype nv_wrms(N_Vector x, N_Vector w)
 {
-    return sqrt(reduce_sum(nv_wsqrsum_local(x, w)) / (double)nv_length(x));
+    return sqrt(reduce_sum_(DIST(x), nv_wsqrsum_local(x, w)) / (double)nv_length(x));
 }
 
 static sunrealtype nv_wrms_mask(N_Vector x, N_Vector w, N_Vector id)
 {
-    return sqrt(reduce_sum(nv_wsqrsum_mask_local(x, w, id)) / (double)nv_length(x));
+    return sqrt(reduce_sum_(DIST(x), nv_wsqrsum_mask_local(x, w, id)) / (double)nv_length(x));
 }
 
-static sunrealtype nv_wl2(N_Vector x, N_Vector w) { return sqrt(reduce_sum(nv_wsqrsum_local(x, w))); }
+static sunrealtype nv_wl2(N_Vector x, N_Vector w) { return sqrt(reduce_sum_(DIST(x), nv_wsqrsum_local(x, w))); }
 
 static sunrealtype nv_min_local(N_Vector x)
 {
@@ -260,7 +262,7 @@ static sunrealtype nv_min_local(N_Vector x)
     for (long i = 0; i < n; i++) m = fmin(m, xd[i]);
     return m;
 }
-static sunrealtype nv_min(N_Vector x) { return reduce_min(nv_min_local(x)); }
+static sunrealtype nv_min(N_Vector x) { return reduce_min_(DIST(x), nv_min_local(x)); }
 
 static sunrealtype nv_l1_local(N_Vector x)
 {
@@ -271,7 +273,7 @@ static sunrealtype nv_l1_local(N_Vector x)
     for (long i = 0; i < n; i++) s += fabs(xd[i]);
     return s;
 }
-static sunrealtype nv_l1(N_Vector x) { return reduce_sum(nv_l1_local(x)); }
+static sunrealtype nv_l1(N_Vector x) { return reduce_sum_(DIST(x), nv_l1_local(x)); }
 
 static sunbooleantype nv_inv_test_local(N_Vector x, N_Vector z)
 {
@@ -289,7 +291,7 @@ static sunbooleantype nv_inv_test_local(N_Vector x, N_Vector z)
 }
 static sunbooleantype nv_inv_test(N_Vector x, N_Vector z)
 {
-    return reduce_min(nv_inv_test_local(x, z) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
+    return reduce_min_(DIST(x), nv_inv_test_local(x, z) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
 }
 
 /* m[i] = 1 where x[i] violates the constraint c[i] (SUNDIALS' convention), else 0. */
@@ -313,7 +315,7 @@ static sunbooleantype nv_constr_mask_local(N_Vector c, N_Vector x, N_Vector m)
 }
 static sunbooleantype nv_constr_mask(N_Vector c, N_Vector x, N_Vector m)
 {
-    return reduce_min(nv_constr_mask_local(c, x, m) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
+    return reduce_min_(DIST(x), nv_constr_mask_local(c, x, m) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
 }
 
 static sunrealtype nv_min_quotient_local(N_Vector num, N_Vector den)
@@ -327,7 +329,7 @@ static sunrealtype nv_min_quotient_local(N_Vector num, N_Vector den)
 }
 static sunrealtype nv_min_quotient(N_Vector num, N_Vector den)
 {
-    return reduce_min(nv_min_quotient_local(num, den));
+    return reduce_min_(DIST(num), nv_min_quotient_local(num, den));
 }
 
 /* ---- fused operations -------------------------------------------------------------- */
@@ -380,7 +382,7 @@ static int nv_dot_prod_multi(int nv, N_Vector x, N_Vector *Y, sunrealtype *d)
 
 /* ---- construction ------------------------------------------------------------------ */
 
-N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads)
+N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, int distributed)
 {
     N_Vector v = N_VNewEmpty(ctx);
     if (!v) return NULL;
@@ -431,6 +433,7 @@ N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads)
         return NULL;
     }
     c->len = len;
+    c->distributed = distributed;
     c->threads = threads > 1 ? threads : 1;
     c->own = data == NULL;
     c->data = data ? data : fftw_malloc((size_t)(len ? len : 1) * sizeof(double));

@@ -40,7 +40,7 @@ int fa_sprec_create(fa_spectral_t *sp, int levels, fa_sprec_t **out)
     p->rho_max = fa_calloc((size_t)N, sizeof(double));
     p->level = fa_malloc((size_t)N * p->nloc);
     p->weight = fa_malloc((size_t)N * p->nloc * sizeof(double));
-    p->rhat = fftw_malloc((size_t)sp->nk * sizeof(fftw_complex));
+    p->rhat = fftw_malloc(fa_spectral_complex_alloc(sp) * sizeof(fftw_complex));
     if (!p->symbol || !p->rho_max || !p->level || !p->weight || !p->rhat) {
         fa_sprec_free(p);
         return FA_ERROR(FA_ENOMEM, "out of memory for the preconditioner");
@@ -74,7 +74,7 @@ void fa_sprec_setup(fa_sprec_t *p, const double *const rho[])
         const double *r = rho[i];
         double mx = 0;
         for (long c = 0; c < p->nloc; c++) mx = fmax(mx, r[c]);
-        mx = fa_reduce_max(mx);
+        mx = fa_gmax(p->sp->grid, mx);
         p->rho_max[i] = mx;
         unsigned char *lev = p->level + i * p->nloc;
         double *w = p->weight + i * p->nloc, low = mx * pow(FA_PREC_RATIO, L - 1);
@@ -141,6 +141,6 @@ void fa_sprec_solve(fa_sprec_t *p, int i, const double *r, double *z, double gam
     /* Blending levels in space does not keep sum(z) = sum(r), which every level and the
      * Jacobian do (mass). Restore it with a uniform shift, so that Krylov corrections keep
      * the mass exact (a rank-one change of a fixed linear map). */
-    double dm = fa_reduce_sum(kahan_sum(r, n) - kahan_sum(z, n)) / (double)sp->grid->ntotal;
+    double dm = fa_gsum(sp->grid, kahan_sum(r, n) - kahan_sum(z, n)) / (double)sp->grid->ntotal;
     for (long c = 0; c < n; c++) z[c] += dm;
 }

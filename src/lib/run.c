@@ -16,7 +16,7 @@ static double now_seconds(void)
 /* The kinetic companion of a run (fracagg kinetic), with its distance and energy workspace. */
 typedef struct {
     fa_kinetic_t *k;
-    fa_w1_t *w1;
+    fa_w1g_t *w1;
     double *w1v, *me, *mk, *mi; /* per species */
 } companion_t;
 
@@ -29,8 +29,7 @@ static int companion_record(companion_t *c, const fa_model_t *m, const double *c
         for (int a = 0; a < d; a++) mom[i * d + a] = fa_kinetic_momentum(c->k, i, a);
     }
     for (int i = 0; i < N; i++) {
-        fa_w1_info_t info;
-        FA_TRY(fa_w1_compute(c->w1, rk[i], rho[i], &c->w1v[i], &info));
+        FA_TRY(fa_w1g_compute(c->w1, rk[i], rho[i], &c->w1v[i]));
         FA_TRY(fa_kinetic_modulated(c->k, rho, i, &c->mk[i], &c->mi[i]));
         c->me[i] = c->mk[i] + c->mi[i];
     }
@@ -78,7 +77,7 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     if (!rc && kinetic) {
         c = &comp;
         rc = fa_kinetic_create(m, m->kinetic.epsilon, &c->k);
-        if (!rc) rc = fa_w1_create(m->grid, NULL, &c->w1);
+        if (!rc) rc = fa_w1g_create(m->grid, &c->w1);
         if (!rc && !(c->w1v = fa_calloc((size_t)4 * m->nspecies, sizeof(double)))) rc = FA_ENOMEM;
         if (!rc) c->me = c->w1v + m->nspecies, c->mk = c->me + m->nspecies, c->mi = c->mk + m->nspecies;
     }
@@ -146,7 +145,7 @@ done:
     if (c) {
         if (c->k) fa_kinetic_get_stats(c->k, &res->kinetic_stats);
         fa_kinetic_free(c->k);
-        fa_w1_free(c->w1);
+        fa_w1g_free(c->w1);
         free(c->w1v);
     }
     free(mass0);

@@ -87,7 +87,7 @@ static double ops_step_bound(void *user, double t, const double *y)
     for (int i = 0; i < s->N; i++) {
         double mx = 0;
         for (long c = 0; c < s->nloc; c++) mx = fmax(mx, y[i * s->nloc + c]);
-        lam = fmax(lam, fa_reduce_max(mx) * s->stiff[i]);
+        lam = fmax(lam, fa_gmax(s->grid, mx) * s->stiff[i]);
     }
     double dt = INFINITY;
     if (rate > 0) dt = 1.0 / rate;
@@ -100,16 +100,25 @@ static double ops_step_bound(void *user, double t, const double *y)
 static int ops_check(void *user, double t, const double *y)
 {
     fa_solver_t *s = user;
-    long len = (long)s->N * s->nloc;
+    long len = (long)s->N * s->nloc, bad = -1;
     double mn = 0, mx = 0;
     for (long c = 0; c < len; c++) {
         double v = y[c];
-        if (!isfinite(v))
-            return FA_ERROR(FA_ENUMERIC, "the density of species %ld became %g at t = %.9g (cell %ld)",
-                            c / s->nloc + 1, v, t, c % s->nloc);
+        if (!isfinite(v)) {
+            if (bad < 0) bad = c;
+            continue;
+        }
         mn = fmin(mn, v);
         mx = fmax(mx, v);
     }
+    /* every rank takes the same decision */
+    double nonfinite = fa_gmax(s->grid, bad >= 0 ? 1.0 : 0.0);
+    mn = fa_gmin(s->grid, mn);
+    mx = fa_gmax(s->grid, mx);
+    if (nonfinite > 0)
+        return bad >= 0 ? FA_ERROR(FA_ENUMERIC, "the density of species %ld became %g at t = %.9g (cell %ld)",
+                                   bad / s->nloc + 1, y[bad], t, bad % s->nloc)
+                        : FA_ERROR(FA_ENUMERIC, "a density became non-finite at t = %.9g (on another process)", t);
     double slack = s->opt.method == FA_METHOD_SSPRK3 ? 1e3 * DBL_EPSILON * mx : 10 * (s->opt.atol + s->opt.rtol * mx);
     if (s->opt.scheme == FA_SCHEME_CENTRAL) slack = INFINITY; /* not positivity preserving */
     if (mn < -slack)
@@ -133,7 +142,7 @@ static int stiffness(fa_solver_t *s)
                 if (sp->mult[i * N + j]) row += fabs(sp->mult[i * N + j][c]) * scale;
             s->stiff[i] = fmax(s->stiff[i], sp->kdisc2[c] * row);
         }
-    for (int i = 0; i < N; i++) s->stiff[i] = fa_reduce_max(s->stiff[i]);
+    for (int i = 0; i < N; i++) s->stiff[i] = fa_gmax(s->grid, s->stiff[i]);
     return FA_OK;
 }
 
@@ -160,7 +169,8 @@ int fa_solver_create(const fa_model_t *m, fa_solver_t **out)
     if (!rc) {
         fa_integrator_ops_t ops = {.rhs = ops_rhs, .step_bound = ops_step_bound, .check = ops_check, .user = s};
         if (s->prec) ops.psetup = ops_psetup, ops.psolve = ops_psolve;
-        rc = fa_integrator_create((long)s->N * s->nloc, (long)s->N * s->nloc, m->t_start, y0, &s->opt, &ops, &s->it);
+        rc = fa_integrator_create((long)s->N * s->nloc, (long)s->N * s->nloc, m->t_start, y0, &s->opt, &ops,
+                                  m->grid->distributed, &s->it);
     }
     fftw_free(y0);
     if (rc) {

@@ -8,36 +8,57 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#ifdef FA_HAVE_MPI
+#include <fftw3-mpi.h>
+#endif
 
 #ifdef HAVE_FFTW_THREADS
 static int fftw_threads_ready;
 #endif
 
-/* Coefficients of the local half spectrum, in FFTW's r2c output order ([z][y][x/2+1]). */
+/* Coefficients of the local half spectrum, in FFTW's r2c output order: [z][y][x/2+1] serially;
+ * distributed (FFTW_MPI_TRANSPOSED_OUT), the first two dimensions swapped and the new first
+ * one sliced: 2D [kx slab][y], 3D [y slab][z][x/2+1]. */
 static int build_tables(fa_spectral_t *sp)
 {
     const fa_grid_t *g = sp->grid;
     int d = g->dim;
     long nxh = g->n[0] / 2 + 1;
     long n1 = d > 1 ? g->n[1] : 1, n2 = d > 2 ? g->n[2] : 1;
-    sp->nk = nxh * n1 * n2;
-    sp->kabs2 = fa_malloc((size_t)sp->nk * sizeof(double));
-    sp->kdisc2 = fa_malloc((size_t)sp->nk * sizeof(double));
-    sp->weight = fa_malloc((size_t)sp->nk);
-    sp->top = fa_malloc((size_t)sp->nk);
+    /* loop bounds, slowest first, and which grid axis each loop index is */
+    long lo[3] = {0, 0, 0}, hi[3] = {n2, n1, nxh};
+    int axis[3] = {2, 1, 0};
+    if (g->distributed && d == 2) {
+        lo[0] = 0, hi[0] = 1, axis[0] = 2;                                   /* unused */
+        lo[1] = g->tr_start, hi[1] = g->tr_start + g->tr_count, axis[1] = 0; /* kx slab */
+        lo[2] = 0, hi[2] = n1, axis[2] = 1;                                  /* y */
+    } else if (g->distributed && d == 3) {
+        lo[0] = g->tr_start, hi[0] = g->tr_start + g->tr_count, axis[0] = 1; /* y slab */
+        lo[1] = 0, hi[1] = n2, axis[1] = 2;                                  /* z */
+        lo[2] = 0, hi[2] = nxh, axis[2] = 0;                                 /* kx */
+    }
+    sp->nk = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
+    size_t alloc = (size_t)(sp->nk > 0 ? sp->nk : 1);
+    sp->kabs2 = fa_malloc(alloc * sizeof(double));
+    sp->kdisc2 = fa_malloc(alloc * sizeof(double));
+    sp->weight = fa_malloc(alloc);
+    sp->top = fa_malloc(alloc);
     if (!sp->kabs2 || !sp->kdisc2 || !sp->weight || !sp->top) return FA_ENOMEM;
-    long c = 0;
-    for (long iz = 0; iz < n2; iz++)
-        for (long iy = 0; iy < n1; iy++)
-            for (long ix = 0; ix < nxh; ix++, c++) {
-                long m[3] = {ix, iy <= n1 / 2 ? iy : iy - n1, iz <= n2 / 2 ? iz : iz - n2};
+    long c = 0, idx[3];
+    for (idx[0] = lo[0]; idx[0] < hi[0]; idx[0]++)
+        for (idx[1] = lo[1]; idx[1] < hi[1]; idx[1]++)
+            for (idx[2] = lo[2]; idx[2] < hi[2]; idx[2]++, c++) {
+                long i3[3] = {0, 0, 0}; /* index along grid axes x, y, z */
+                for (int q = 0; q < 3; q++) i3[axis[q]] = idx[q];
+                long ix = i3[0];
+                long m[3] = {ix, i3[1] <= n1 / 2 ? i3[1] : i3[1] - n1, i3[2] <= n2 / 2 ? i3[2] : i3[2] - n2};
                 double k2 = 0, kd2 = 0;
                 int top = 0;
                 for (int a = 0; a < d; a++) {
                     double k = 2 * M_PI * (double)m[a] / g->L[a];
-                    double s = sin(0.5 * k * g->h[a]);
+                    double sn = sin(0.5 * k * g->h[a]);
                     k2 += k * k;
-                    kd2 += 4 * s * s / (g->h[a] * g->h[a]);
+                    kd2 += 4 * sn * sn / (g->h[a] * g->h[a]);
                     if (3 * labs(m[a]) > g->n[a]) top = 1;
                 }
                 sp->kabs2[c] = k2;
@@ -94,11 +115,15 @@ int fa_spectral_create(const fa_grid_t *g, int N, const fa_kernel_t *kernels,
     rc = FA_ENOMEM;
     sp->rhohat = fa_calloc((size_t)N, sizeof *sp->rhohat);
     if (!sp->rhohat) goto fail;
+    /* distributed: FFTW-MPI's local sizes, and real data padded to rows of 2 (nx/2+1) */
+    size_t ncomplex = fa_spectral_complex_alloc(sp);
+    size_t nreal = g->distributed ? 2 * ncomplex : (size_t)g->nlocal;
     for (int j = 0; j < N; j++)
-        if (!(sp->rhohat[j] = fftw_malloc((size_t)sp->nk * sizeof(fftw_complex)))) goto fail;
-    sp->work = fftw_malloc((size_t)sp->nk * sizeof(fftw_complex));
-    sp->rin = fftw_malloc((size_t)g->nlocal * sizeof(double));
-    if (!sp->work || !sp->rin) goto fail;
+        if (!(sp->rhohat[j] = fftw_malloc(ncomplex * sizeof(fftw_complex)))) goto fail;
+    sp->work = fftw_malloc(ncomplex * sizeof(fftw_complex));
+    sp->rin = fftw_malloc((nreal > 0 ? nreal : 1) * sizeof(double));
+    sp->diff = fftw_malloc((size_t)(g->nlocal > 0 ? g->nlocal : 1) * sizeof(double));
+    if (!sp->work || !sp->rin || !sp->diff) goto fail;
     if ((rc = build_multipliers(sp))) goto fail;
 
     int nrev[3];
@@ -121,8 +146,18 @@ int fa_spectral_create(const fa_grid_t *g, int N, const fa_kernel_t *kernels,
 #endif
     if (opt->wisdom) fftw_import_wisdom_from_filename(opt->wisdom); /* absent file: fine */
     /* FFTW_MEASURE overwrites the arrays while planning: plan on our scratch buffers. */
-    sp->r2c = fftw_plan_dft_r2c(g->dim, nrev, sp->rin, sp->work, flags);
-    sp->c2r = fftw_plan_dft_c2r(g->dim, nrev, sp->work, sp->rin, flags);
+    if (g->distributed) {
+#ifdef FA_HAVE_MPI
+        ptrdiff_t nr[3];
+        for (int r = 0; r < g->dim; r++) nr[r] = nrev[r];
+        /* transposed spectra: one global transpose saved per transform */
+        sp->r2c = fftw_mpi_plan_dft_r2c(g->dim, nr, sp->rin, sp->work, MPI_COMM_WORLD, flags | FFTW_MPI_TRANSPOSED_OUT);
+        sp->c2r = fftw_mpi_plan_dft_c2r(g->dim, nr, sp->work, sp->rin, MPI_COMM_WORLD, flags | FFTW_MPI_TRANSPOSED_IN);
+#endif
+    } else {
+        sp->r2c = fftw_plan_dft_r2c(g->dim, nrev, sp->rin, sp->work, flags);
+        sp->c2r = fftw_plan_dft_c2r(g->dim, nrev, sp->work, sp->rin, flags);
+    }
     if (!sp->r2c || !sp->c2r) {
         rc = FA_ERROR(FA_EFFTW, "FFTW could not plan a %d-dimensional transform of %ld cells",
                       g->dim, g->ntotal);
@@ -155,6 +190,7 @@ void fa_spectral_free(fa_spectral_t *sp)
     free(sp->rhohat);
     fftw_free(sp->work);
     fftw_free(sp->rin);
+    fftw_free(sp->diff);
     free(sp->kabs2);
     free(sp->kdisc2);
     free(sp->weight);
@@ -163,10 +199,55 @@ void fa_spectral_free(fa_spectral_t *sp)
     free(sp);
 }
 
+size_t fa_spectral_complex_alloc(const fa_spectral_t *sp)
+{
+    const fa_grid_t *g = sp->grid;
+    size_t n = (size_t)(g->distributed ? g->alloc_complex : sp->nk);
+    return n > 0 ? n : 1;
+}
+
 /* ---- transforms -------------------------------------------------------------------- */
+
+/* Distributed: rows of nx between the field and FFTW-MPI's padded rows of 2 (nx/2+1). */
+static void pad_rows(const fa_spectral_t *sp, const double *f)
+{
+    long nx = sp->grid->n[0], stride = 2 * (nx / 2 + 1), rows = sp->grid->nlocal / nx;
+    for (long r = 0; r < rows; r++) memcpy(sp->rin + r * stride, f + r * nx, (size_t)nx * sizeof(double));
+}
+
+static void unpad_rows(const fa_spectral_t *sp, double *f)
+{
+    long nx = sp->grid->n[0], stride = 2 * (nx / 2 + 1), rows = sp->grid->nlocal / nx;
+    for (long r = 0; r < rows; r++) memcpy(f + r * nx, sp->rin + r * stride, (size_t)nx * sizeof(double));
+}
+
+/* c2r of a complex array (destroyed) into out, unnormalised. */
+static void inverse(fa_spectral_t *sp, fftw_complex *in, double *out)
+{
+#ifdef FA_HAVE_MPI
+    if (sp->grid->distributed) {
+        fftw_mpi_execute_dft_c2r(sp->c2r, in, sp->rin);
+        unpad_rows(sp, out);
+        return;
+    }
+#endif
+    if (fftw_alignment_of(out) != sp->align_ref) {
+        fftw_execute_dft_c2r(sp->c2r, in, sp->rin);
+        memcpy(out, sp->rin, (size_t)sp->grid->nlocal * sizeof(double));
+    } else {
+        fftw_execute_dft_c2r(sp->c2r, in, out);
+    }
+}
 
 void fa_spectral_forward(fa_spectral_t *sp, const double *f, fftw_complex *out)
 {
+#ifdef FA_HAVE_MPI
+    if (sp->grid->distributed) {
+        pad_rows(sp, f);
+        fftw_mpi_execute_dft_r2c(sp->r2c, sp->rin, out);
+        return;
+    }
+#endif
     /* FFTW's new-array execute needs the planning arrays' alignment; an input that lacks it
      * (a CVODE vector, a species at an odd offset) goes through the aligned scratch. */
     if (fftw_alignment_of((double *)f) != sp->align_ref) {
@@ -176,15 +257,7 @@ void fa_spectral_forward(fa_spectral_t *sp, const double *f, fftw_complex *out)
     fftw_execute_dft_r2c(sp->r2c, (double *)f, out); /* out-of-place r2c keeps its input */
 }
 
-void fa_spectral_inverse_work(fa_spectral_t *sp, double *out)
-{
-    if (fftw_alignment_of(out) != sp->align_ref) {
-        fftw_execute_dft_c2r(sp->c2r, sp->work, sp->rin);
-        memcpy(out, sp->rin, (size_t)sp->grid->nlocal * sizeof(double));
-    } else {
-        fftw_execute_dft_c2r(sp->c2r, sp->work, out);
-    }
-}
+void fa_spectral_inverse_work(fa_spectral_t *sp, double *out) { inverse(sp, sp->work, out); }
 
 int fa_spectral_forward_all(fa_spectral_t *sp, const double *const rho[])
 {
@@ -234,12 +307,7 @@ int fa_spectral_inverse_species(fa_spectral_t *sp, int i, double *phi)
         memset(phi, 0, (size_t)sp->grid->nlocal * sizeof(double));
         return FA_OK;
     }
-    if (fftw_alignment_of(phi) != sp->align_ref) {
-        fftw_execute_dft_c2r(sp->c2r, sp->rhohat[i], sp->rin);
-        memcpy(phi, sp->rin, (size_t)sp->grid->nlocal * sizeof(double));
-    } else {
-        fftw_execute_dft_c2r(sp->c2r, sp->rhohat[i], phi);
-    }
+    inverse(sp, sp->rhohat[i], phi);
     return FA_OK;
 }
 
@@ -269,7 +337,7 @@ int fa_spectral_energy(fa_spectral_t *sp, const double *const rho[], double *ene
                 s += sp->weight[c] * m[c] * (a[c][0] * b[c][0] + a[c][1] * b[c][1]);
             e += s;
         }
-    *energy = 0.5 * sp->grid->cell_volume * e;
+    *energy = 0.5 * sp->grid->cell_volume * fa_gsum(sp->grid, e);
     return FA_OK;
 }
 
@@ -289,8 +357,10 @@ int fa_spectral_hs_norms(fa_spectral_t *sp, const double *f, const double *s, in
             sum += v;
             if (sp->top[c]) sum_top += v;
         }
-        norm[q] = sqrt(scale * sum);
-        if (top) top[q] = sum > 0 ? sum_top / sum : 0;
+        double both[2] = {sum, sum_top};
+        fa_gsum_array(g, both, 2);
+        norm[q] = sqrt(scale * both[0]);
+        if (top) top[q] = both[0] > 0 ? both[1] / both[0] : 0;
     }
     return FA_OK;
 }
@@ -303,14 +373,14 @@ int fa_spectral_kernel_form(fa_spectral_t *sp, int i, const double *f, const dou
         *value = 0;
         return FA_OK;
     }
-    for (long c = 0; c < g->nlocal; c++) sp->rin[c] = f[c] - g2[c];
-    fa_spectral_forward(sp, sp->rin, sp->work);
+    for (long c = 0; c < g->nlocal; c++) sp->diff[c] = f[c] - g2[c];
+    fa_spectral_forward(sp, sp->diff, sp->work);
     /* L^-d sum_k K^ |h^d DFT|^2 = h^d sum_k (K^/ntotal) |DFT|^2 */
     double sum = 0;
     for (long c = 0; c < sp->nk; c++) {
         const double *z = sp->work[c];
         sum += sp->weight[c] * m[c] * (z[0] * z[0] + z[1] * z[1]);
     }
-    *value = g->cell_volume * sum;
+    *value = g->cell_volume * fa_gsum(g, sum);
     return FA_OK;
 }

@@ -562,3 +562,60 @@ int fa_w1_compute(fa_w1_t *w, const double *f, const double *gd, double *distanc
     if (info) *info = inf;
     return FA_OK;
 }
+
+/* ---- distributed fields ------------------------------------------------------------ */
+
+struct fa_w1g {
+    const fa_grid_t *g;
+    fa_grid_t *whole; /* rank 0: the same grid held whole */
+    fa_w1_t *w;
+    double *f, *h;    /* rank 0: gathered fields */
+};
+
+int fa_w1g_create(const fa_grid_t *g, fa_w1g_t **out)
+{
+    *out = NULL;
+    fa_w1g_t *w = fa_calloc(1, sizeof *w);
+    if (!w) return FA_ENOMEM;
+    w->g = g;
+    int rc = FA_OK;
+    if (!g->distributed) {
+        rc = fa_w1_create(g, NULL, &w->w);
+    } else if (fa_parallel_rank() == 0) {
+        long n[3] = {g->n[0], g->n[1], g->n[2]};
+        rc = fa_grid_create_local(g->dim, n, g->L, &w->whole);
+        if (!rc) rc = fa_w1_create(w->whole, NULL, &w->w);
+        if (!rc && (!(w->f = fa_malloc((size_t)g->ntotal * sizeof(double))) ||
+                    !(w->h = fa_malloc((size_t)g->ntotal * sizeof(double)))))
+            rc = FA_ENOMEM;
+    }
+    if (g->distributed) rc = fa_bcast_int(rc);
+    if (rc) {
+        fa_w1g_free(w);
+        return rc;
+    }
+    *out = w;
+    return FA_OK;
+}
+
+int fa_w1g_compute(fa_w1g_t *w, const double *f, const double *h, double *distance)
+{
+    fa_w1_info_t info;
+    if (!w->g->distributed) return fa_w1_compute(w->w, f, h, distance, &info);
+    fa_gather_to_root(w->g, f, w->f);
+    fa_gather_to_root(w->g, h, w->h);
+    int rc = fa_parallel_rank() == 0 ? fa_w1_compute(w->w, w->f, w->h, distance, &info) : FA_OK;
+    rc = fa_bcast_int(rc);
+    fa_bcast_doubles(distance, 1);
+    return rc;
+}
+
+void fa_w1g_free(fa_w1g_t *w)
+{
+    if (!w) return;
+    fa_w1_free(w->w);
+    fa_grid_free(w->whole);
+    free(w->f);
+    free(w->h);
+    free(w);
+}
