@@ -85,6 +85,7 @@ static inline __attribute__((always_inline)) void sweep_x(int lim, const fa_fv_t
     const fa_grid_t *g = fv->grid;
     long n = g->n[0];
     double inv_h = 1.0 / g->h[0];
+    /* 4n+10 doubles, sized in fa_fv_create */
     double *rp = fv->scratch[tid], *pp = rp + (n + 4), *sl = pp + (n + 2), *fl = sl + (n + 2);
     for (long row = r0; row < r1; row++) {
         const double *r = rho + row * n, *p = phi + row * n;
@@ -213,8 +214,9 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
         fv->sweep_x = limiters[limiter].x;
         fv->sweep_rows = limiters[limiter].rows;
     }
-    /* per thread: x sweep needs 4n+8, row sweeps 4 chunks */
-    size_t per = (size_t)(4 * g->n[0] + 8);
+    /* per thread: the x sweep carves rp (n+4), pp (n+2), sl (n+2) and fl (n+2, n+1 used) out
+     * of one buffer (sweep_x), 4n+10 doubles; the row sweeps need 4 chunks */
+    size_t per = (size_t)(4 * g->n[0] + 10);
     if (per < 4 * FA_FV_CHUNK) per = 4 * FA_FV_CHUNK;
     fv->scratch = fa_calloc((size_t)fv->threads, sizeof(double *));
     fv->phi = fftw_malloc((size_t)g->nlocal * sizeof(double));
