@@ -16,14 +16,16 @@ double fa_barenblatt_mass0(int d, double s)
     return fa_barenblatt_k(d, s) * pow(M_PI, 0.5 * d) * tgamma(2 - s) / tgamma(0.5 * d + 2 - s);
 }
 
+#define FA_GAUSS_TERMS 4
+
 typedef struct {
     const fa_grid_t *g;
     const fa_initial_t *in;
     /* barenblatt: rho(x) = amp (1 - |x-c|^2 / R^2)_+^(1-s) */
     double amp, R;
-    /* gaussian */
-    double norm, inv2s2;
-    int images[3];
+    /* gaussian: per axis, images (m = -terms..terms) or Fourier terms (k = 1..terms) */
+    int fourier[3], terms[3];
+    double q[3][FA_GAUSS_TERMS + 1]; /* Fourier: exp(-2 pi^2 sigma^2 k^2 / L^2) */
 } profile_t;
 
 static double barenblatt_at(const double x[3], void *u)
@@ -35,18 +37,36 @@ static double barenblatt_at(const double x[3], void *u)
     return y2 < 1 ? p->amp * pow(1 - y2, 1 - p->in->s) : 0.0;
 }
 
+/* The periodised Gaussian is a product over the axes of
+ *   g(x) = sum_m exp(-(x + mL)^2 / (2 sigma^2))                      (images)
+ *        = (sqrt(2 pi) sigma / L) (1 + 2 sum_k q^(k^2) cos(2 pi k x / L)),
+ *          q = exp(-2 pi^2 sigma^2 / L^2)                           (Poisson summation).
+ * The images converge fast for sigma small against L, the Fourier series for sigma large:
+ * each axis takes the one that needs at most FA_GAUSS_TERMS terms for exp(-40) relative.
+ * Constant factors are left out: fill_gaussian scales to the mass M. (Images alone needed
+ * 9 sigma / L of them per axis: a hang, or an int overflow, for sigma >> L.) */
+static double gaussian_axis(const profile_t *p, int a, double x)
+{
+    double L = p->g->L[a], sum = 0;
+    if (p->fourier[a]) {
+        sum = 1;
+        for (int k = 1; k <= p->terms[a]; k++) sum += 2 * p->q[a][k] * cos(2 * M_PI * k * x / L);
+    } else {
+        for (int m = -p->terms[a]; m <= p->terms[a]; m++) {
+            double z = (x + m * L) / p->in->width;
+            sum += exp(-0.5 * z * z);
+        }
+    }
+    return sum;
+}
+
 static double gaussian_at(const double x[3], void *u)
 {
     const profile_t *p = u;
-    double d[3], sum = 0;
+    double d[3], prod = 1;
     fa_grid_periodic_delta(p->g, x, p->in->center, d);
-    for (int k = -p->images[2]; k <= p->images[2]; k++)
-        for (int j = -p->images[1]; j <= p->images[1]; j++)
-            for (int i = -p->images[0]; i <= p->images[0]; i++) {
-                double a = d[0] + i * p->g->L[0], b = d[1] + j * p->g->L[1], c = d[2] + k * p->g->L[2];
-                sum += exp(-(a * a + b * b + c * c) * p->inv2s2);
-            }
-    return p->norm * sum;
+    for (int a = 0; a < p->g->dim; a++) prod *= gaussian_axis(p, a, d[a]);
+    return prod;
 }
 
 static double plateau_at(const double x[3], void *u)
@@ -87,10 +107,16 @@ static int fill_gaussian(const fa_grid_t *g, const fa_initial_t *in, double *rho
 {
     profile_t p = {.g = g, .in = in};
     double sig = in->width;
-    p.norm = in->mass * pow(2 * M_PI * sig * sig, -0.5 * g->dim);
-    p.inv2s2 = 0.5 / (sig * sig);
-    /* images out to 9 sigma: exp(-40) relative */
-    for (int a = 0; a < 3; a++) p.images[a] = a < g->dim ? (int)ceil(9 * sig / g->L[a]) : 0;
+    for (int a = 0; a < g->dim; a++) {
+        double r = sig / g->L[a];
+        if (9 * r <= FA_GAUSS_TERMS) { /* images out to 9 sigma: exp(-40) */
+            p.terms[a] = (int)ceil(9 * r);
+        } else { /* 2 pi^2 r^2 k^2 >= 40 for k > 1.43 / r (< FA_GAUSS_TERMS here) */
+            p.fourier[a] = 1;
+            p.terms[a] = (int)ceil(sqrt(40 / (2 * M_PI * M_PI)) / r);
+            for (int k = 1; k <= p.terms[a]; k++) p.q[a][k] = exp(-2 * M_PI * M_PI * r * r * k * k);
+        }
+    }
     FA_TRY(fa_cell_averages(g, gaussian_at, &p, in->center, 0.0, rho));
     return normalise_mass(g, rho, in->mass);
 }
