@@ -116,6 +116,14 @@ int main(void)
              "comments cut on continuation lines: hs = '%s', file = '%s'", fa_config_get(c3, "output", "hs"),
              fa_config_get(c3, "output", "file"));
     fa_config_free(c3);
+    /* 4b. the line limit holds for a last line without a newline too (it could be read but
+     *     not written back: written lines end with one) */
+    snprintf(buf, sizeof buf, "[grid]\nk = %0194d", 0); /* 198 characters: taken */
+    tl_check(fa_config_read_string(buf, "t.ini", &c3) == FA_OK, "a last line of 198 characters is read");
+    fa_config_free(c3);
+    snprintf(buf, sizeof buf, "[grid]\nk = %0195d", 0); /* 199 characters */
+    tl_check(fa_config_read_string(buf, "t.ini", &c3) == FA_ECONFIG && strstr(fa_last_error(), "t.ini:2: line longer"),
+             "a last line of 199 characters is refused: %s", fa_last_error());
     /* 5. model checks: too many names, output times that double cannot tell apart, a
      *    wavenumber of LONG_MIN (undefined behaviour in labs) */
     struct { const char *set1, *set2, *words; } refused_models[] = {

@@ -180,7 +180,11 @@ static char *reader(char *str, int num, void *stream)
     const char *nl = strchr(ps->text, '\n');
     size_t len = nl ? (size_t)(nl - ps->text) + 1 : strlen(ps->text);
     ps->line++;
-    if (len > (size_t)num - 1) {
+    /* at most FA_CONFIG_LINE_MAX characters besides the newline, also on a last line without
+     * one (which inih's buffer would take one longer): what is read can be written back */
+    size_t chars = len - (nl != NULL), most = (size_t)num - 2;
+    if (most > FA_CONFIG_LINE_MAX) most = FA_CONFIG_LINE_MAX;
+    if (chars > most) {
         ps->too_long = ps->line;
         return NULL;
     }
@@ -188,7 +192,7 @@ static char *reader(char *str, int num, void *stream)
     str[len] = '\0';
     ps->text += len;
     const char *p = str;
-    if (ps->line == 1 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3; /* inih skips a BOM */
+    if (ps->line == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0) p += 3; /* inih skips a BOM */
     const char *start = p;
     while (isspace((unsigned char)*p)) p++;
     ps->continuation = 0;
