@@ -1,10 +1,16 @@
 #!/bin/sh
-# Print "N passed, N failed" from an Automake test-suite.log (FAIL, ERROR and XPASS count as
-# failed; SKIP and XFAIL as neither).
-log=${1:-test-suite.log}
-if [ ! -f "$log" ]; then echo "0 passed, 1 failed (no $log)"; exit 1; fi
-get() { sed -n "s/^# $1: *\([0-9]*\)$/\1/p" "$log" | head -n 1; }
-pass=$(get PASS); fail=$(get FAIL); err=$(get ERROR); xpass=$(get XPASS); skip=$(get SKIP)
-pass=${pass:-0}; failed=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
-[ "${skip:-0}" -gt 0 ] && echo "(${skip} skipped)"
+# Print "N passed, N failed" summed over Automake test-suite.log files (FAIL, ERROR and XPASS
+# count as failed; SKIP and XFAIL as neither). A missing log counts as one failure.
+#   sh scripts/test-summary.sh [LOG ...]        (default: test-suite.log)
+[ $# -eq 0 ] && set -- test-suite.log
+pass=0 failed=0 skip=0 missing=""
+get() { v=$(sed -n "s/^# $1: *\([0-9]*\)$/\1/p" "$log" | head -n 1); echo "${v:-0}"; }
+for log in "$@"; do
+    if [ ! -f "$log" ]; then failed=$((failed + 1)); missing="$missing $log"; continue; fi
+    pass=$((pass + $(get PASS)))
+    failed=$((failed + $(get FAIL) + $(get ERROR) + $(get XPASS)))
+    skip=$((skip + $(get SKIP)))
+done
+[ -n "$missing" ] && echo "(no test log:$missing)"
+[ "$skip" -gt 0 ] && echo "($skip skipped)"
 echo "$pass passed, $failed failed"

@@ -61,5 +61,85 @@ int main(void)
     fa_model_t *m = tl_model("%s", text);
     tl_check(!strcmp(fa_model_species_name(m, 1), "b") && fa_grid_cells(fa_model_grid(m), 1) == 48, "model reads names and cells");
     fa_model_free(m);
+
+    /* regressions from fuzzing and the sanitizer builds (tests/fuzz/) */
+    const char *base = "[grid]\ndim = 1\ncells = 16\nlength = 4\n[initial.1]\ntype = mode\nmean = 1\n"
+                       "amplitude = 0.5\nwavenumber = 1\n[time]\nend = 1\n";
+    char buf[8192];
+    fa_model_t *mm;
+    /* 1. a list longer than 1023 characters was cut silently when read as numbers */
+    int pos = snprintf(buf, sizeof buf, "%s[output]\nhs = 0", base);
+    for (int i = 1; i < 60; i++) pos += snprintf(buf + pos, sizeof buf - (size_t)pos, "\n    %d.0000000000000001", i);
+    snprintf(buf + pos, sizeof buf - (size_t)pos, "\n");
+    fa_config_t *c3;
+    int nhs = 0;
+    const double *hs = NULL;
+    if (fa_config_read_string(buf, "long.ini", &c3) == FA_OK && fa_model_create(c3, &mm) == FA_OK) {
+        hs = fa_model_hs_orders(mm, &nhs);
+        tl_check(nhs == 60 && hs[59] == 59, "a list of %zu characters reads whole: %d orders, last %g",
+                 strlen(fa_config_get(c3, "output", "hs")), nhs, nhs ? hs[nhs - 1] : -1.0);
+        fa_model_free(mm);
+    } else {
+        tl_check(0, "a long list: %s", fa_last_error());
+    }
+    /* 2. ... and serialises to lines the parser takes, reading back the same */
+    char *t3 = fa_config_to_string(c3);
+    size_t longest = 0, len = 0;
+    for (const char *p = t3; *p; p++) len = *p == '\n' ? (longest = len > longest ? len : longest, 0) : len + 1;
+    fa_config_t *c4;
+    tl_check(fa_config_read_string(t3, "copy", &c4) == FA_OK &&
+                 strcmp(fa_config_get(c4, "output", "hs"), fa_config_get(c3, "output", "hs")) == 0,
+             "the long list is written on continuation lines (longest %zu characters) and reads back", longest);
+    free(t3);
+    fa_config_free(c4);
+    fa_config_free(c3);
+    /* 3. overrides that a configuration line cannot hold are refused, not mangled */
+    const char *refused[] = {"output.file=a ;b.nc", "grid.a:b=1", "gr]id.cells=1", "output.file=a\nb",
+                             "output.file=\x01", "output.file=\xc3\x28"};
+    if (fa_config_read_string(base, "t.ini", &c3)) return 99;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        tl_check(fa_config_set(c3, refused[i]) == FA_ECONFIG, "--set refused: %s", fa_last_error());
+    tl_check(fa_config_set(c3, "output.file=;x.nc") == FA_OK, "--set accepts a value starting with ';'");
+    t3 = fa_config_to_string(c3);
+    if (fa_config_read_string(t3, "copy", &c4)) return 99;
+    tl_check(!strcmp(fa_config_get(c4, "output", "file"), ";x.nc"), "... and it reads back: '%s'",
+             fa_config_get(c4, "output", "file"));
+    free(t3);
+    fa_config_free(c4);
+    fa_config_free(c3);
+    /* 4. '= value' without a key; a comment on a continuation line; continuing an empty value */
+    tl_check(fa_config_read_string("[grid]\n= 2\n", "t.ini", &c3) == FA_ECONFIG && strstr(fa_last_error(), "t.ini:2"),
+             "a line without a key is refused: %s", fa_last_error());
+    snprintf(buf, sizeof buf, "%s[output]\nhs = 0 1 ; first\n   2 ; second\nfile =\n   x.nc\n", base);
+    if (fa_config_read_string(buf, "t.ini", &c3)) return 99;
+    tl_check(!strcmp(fa_config_get(c3, "output", "hs"), "0 1 2") && !strcmp(fa_config_get(c3, "output", "file"), "x.nc"),
+             "comments cut on continuation lines: hs = '%s', file = '%s'", fa_config_get(c3, "output", "hs"),
+             fa_config_get(c3, "output", "file"));
+    fa_config_free(c3);
+    /* 4b. the line limit holds for a last line without a newline too (it could be read but
+     *     not written back: written lines end with one) */
+    snprintf(buf, sizeof buf, "[grid]\nk = %0194d", 0); /* 198 characters: taken */
+    tl_check(fa_config_read_string(buf, "t.ini", &c3) == FA_OK, "a last line of 198 characters is read");
+    fa_config_free(c3);
+    snprintf(buf, sizeof buf, "[grid]\nk = %0195d", 0); /* 199 characters */
+    tl_check(fa_config_read_string(buf, "t.ini", &c3) == FA_ECONFIG && strstr(fa_last_error(), "t.ini:2: line longer"),
+             "a last line of 199 characters is refused: %s", fa_last_error());
+    /* 5. model checks: too many names, output times that double cannot tell apart, a
+     *    wavenumber of LONG_MIN (undefined behaviour in labs) */
+    struct { const char *set1, *set2, *words; } refused_models[] = {
+        {"species.names=a b", NULL, "2 names for 1 species"},
+        {"time.start=1e16", "time.end=1.0000000000000004e16", "not distinct"},
+        {"initial.1.wavenumber=-9223372036854775808", NULL, "Nyquist"},
+        {"time.start=-1e308", "time.end=1e308", "not a finite number"},
+    };
+    for (size_t i = 0; i < sizeof refused_models / sizeof refused_models[0]; i++) {
+        if (fa_config_read_string(base, "t.ini", &c3)) return 99;
+        fa_config_set(c3, refused_models[i].set1);
+        if (refused_models[i].set2) fa_config_set(c3, refused_models[i].set2);
+        int rc = fa_model_create(c3, &mm);
+        tl_check(rc == FA_ECONFIG && strstr(fa_last_error(), refused_models[i].words), "refused: %s", fa_last_error());
+        if (!rc) fa_model_free(mm);
+        fa_config_free(c3);
+    }
     return tl_exit();
 }

@@ -120,5 +120,27 @@ int main(void)
         fa_spectral_free(sp);
         fa_grid_free(g);
     }
+    /* equal kernels share one multiplier table whatever their padding bytes hold (the test
+     * compared kernels with memcmp, reading padding: valgrind's uninitialised-value report) */
+    {
+        long n1[3] = {16, 1, 1};
+        double L1[3] = {4, 1, 1};
+        fa_grid_t *g;
+        if (fa_grid_create(1, n1, L1, &g)) return 99;
+        fa_kernel_t K[4];
+        memset(&K[0], 0x00, sizeof K[0]);
+        memset(&K[3], 0xa5, sizeof K[3]);
+        for (int i = 0; i < 4; i += 3) {
+            K[i].type = FA_KERNEL_RIESZ, K[i].strength = 1, K[i].alpha = 0.5, K[i].length = 0;
+            K[i].attraction = K[i].attraction_length = K[i].repulsion = K[i].repulsion_length = 0;
+        }
+        memset(&K[1], 0, 2 * sizeof K[1]);
+        K[1].type = K[2].type = FA_KERNEL_NONE;
+        fa_spectral_t *sp;
+        if (fa_spectral_create(g, 2, K, NULL, &sp)) return 99;
+        tl_check(sp->mult[0] == sp->mult[3], "equal kernels K_11 = K_22 with different padding share their table");
+        fa_spectral_free(sp);
+        fa_grid_free(g);
+    }
     return tl_exit();
 }

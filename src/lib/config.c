@@ -143,19 +143,36 @@ const char *fa_config_where(const fa_config_t *c, const char *section, const cha
 
 /* ---- INI parsing ------------------------------------------------------------------- */
 
+/* inih hands the reader a buffer of INI_MAX_LINE bytes (200 in Debian's build) for a line,
+ * its newline and a NUL: lines hold at most INI_MAX_LINE - 2 characters. */
+#define FA_CONFIG_LINE_MAX (INI_MAX_LINE - 2)
+
 typedef struct {
     fa_config_t *cfg;
     const char *text; /* remaining input */
     int line;         /* line number of the line last handed to inih */
-    int line_started_blank; /* that line starts with whitespace (inih: continuation) */
+    int continuation; /* inih takes that line as the continuation of the last key's value */
+    int have_key;     /* inih's "previous name": a key line since the last section header */
+    int last;         /* entry of the last key line, -1 if none */
     int too_long;     /* line number of an over-long line */
     int header_line;  /* line of the last [section] header */
     int error;        /* first error code from the handler */
-    char last_section[256], last_key[256];
 } parse_state_t;
 
+/* First of `chars` in s, or a ';' after whitespace (an inline comment), or the end: inih's
+ * find_chars_or_comment. */
+static const char *until(const char *s, const char *chars)
+{
+    int was_space = 0;
+    while (*s && !strchr(chars, *s) && !(was_space && *s == ';')) was_space = isspace((unsigned char)*s++);
+    return s;
+}
+
 /* inih reader over an in-memory text: hands out one line at a time, counting lines so that
- * the handler knows where each key is (Debian's libinih is built without line numbers). */
+ * the handler knows where each key is (Debian's libinih is built without line numbers), and
+ * classifying each line as inih will: a non-blank, non-comment line that starts with
+ * whitespace after a key line is a continuation. (inih passes a continuation to the handler
+ * under a copy of the key cut to 49 characters, so the handler cannot tell by the name.) */
 static char *reader(char *str, int num, void *stream)
 {
     parse_state_t *ps = stream;
@@ -163,17 +180,32 @@ static char *reader(char *str, int num, void *stream)
     const char *nl = strchr(ps->text, '\n');
     size_t len = nl ? (size_t)(nl - ps->text) + 1 : strlen(ps->text);
     ps->line++;
-    if (len > (size_t)num - 1) {
+    /* at most FA_CONFIG_LINE_MAX characters besides the newline, also on a last line without
+     * one (which inih's buffer would take one longer): what is read can be written back */
+    size_t chars = len - (nl != NULL), most = (size_t)num - 2;
+    if (most > FA_CONFIG_LINE_MAX) most = FA_CONFIG_LINE_MAX;
+    if (chars > most) {
         ps->too_long = ps->line;
         return NULL;
     }
     memcpy(str, ps->text, len);
     str[len] = '\0';
-    ps->line_started_blank = len > 0 && (str[0] == ' ' || str[0] == '\t');
-    const char *p = str;
-    while (*p == ' ' || *p == '\t') p++;
-    if (*p == '[') ps->header_line = ps->line;
     ps->text += len;
+    const char *p = str;
+    if (ps->line == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0) p += 3; /* inih skips a BOM */
+    const char *start = p;
+    while (isspace((unsigned char)*p)) p++;
+    ps->continuation = 0;
+    if (!*p || *p == ';' || *p == '#') return str; /* blank or comment */
+    if (p > start && ps->have_key) {
+        ps->continuation = 1;
+    } else if (*p == '[') { /* a header if ']' comes before a comment */
+        const char *q = until(p + 1, "]");
+        if (*q == ']') ps->header_line = ps->line, ps->have_key = 0;
+    } else { /* "key = value" if '=' or ':' comes before a comment */
+        const char *q = until(p, "=:");
+        if (*q == '=' || *q == ':') ps->have_key = 1;
+    }
     return str;
 }
 
@@ -182,16 +214,29 @@ static int handler(void *user, const char *section, const char *name, const char
     parse_state_t *ps = user;
     fa_config_t *c = ps->cfg;
     if (ps->error) return 0;
-    entry_t *e = find(c, section, name);
-    if (e && ps->line_started_blank && strcmp(section, ps->last_section) == 0 &&
-        strcmp(name, ps->last_key) == 0) {
-        /* an indented line continues the previous value */
-        char *v = fa_asprintf("%s %s", e->value, value);
+    if (ps->continuation && ps->last >= 0) {
+        /* an indented line continues the previous value; inih leaves a comment after ';'
+         * on such a line in the value: cut it as on the first line */
+        entry_t *e = &c->e[ps->last];
+        size_t len = strlen(value);
+        for (size_t i = 1; i < len; i++)
+            if (value[i] == ';' && isspace((unsigned char)value[i - 1])) {
+                len = i;
+                break;
+            }
+        while (len > 0 && isspace((unsigned char)value[len - 1])) len--;
+        char *v = fa_asprintf("%s%s%.*s", e->value, *e->value && len ? " " : "", (int)len, value);
         if (!v) return ps->error = FA_ENOMEM, 0;
         free(e->value);
         e->value = v;
         return 1;
     }
+    if (!*name) { /* "= value": written back it would read as a continuation line */
+        ps->error = FA_ERROR(FA_ECONFIG, "%s:%d: [%s] '=' or ':' without a key before it", c->name, ps->line,
+                             section);
+        return 0;
+    }
+    entry_t *e = find(c, section, name);
     if (e) {
         ps->error = FA_ERROR(FA_ECONFIG, "%s:%d: [%s] %s: duplicate key (first set at %s)",
                              c->name, ps->line, section, name, e->where);
@@ -202,50 +247,60 @@ static int handler(void *user, const char *section, const char *name, const char
     snprintf(swhere, sizeof swhere, "%s:%d", c->name, ps->header_line);
     if (set_entry(c, section, name, value, ps->line, where, ps->header_line ? swhere : NULL))
         return ps->error = FA_ENOMEM, 0;
-    snprintf(ps->last_section, sizeof ps->last_section, "%s", section);
-    snprintf(ps->last_key, sizeof ps->last_key, "%s", name);
+    ps->last = c->n - 1;
     return 1;
 }
 
 /* A configuration must be text: no NUL bytes, no control characters but tab/CR/LF, and
- * valid UTF-8 (names and comments may be non-ASCII). */
-static int check_text(const char *name, const char *buf, size_t len)
+ * valid UTF-8 (names and comments may be non-ASCII). Returns the offset of the first byte
+ * that breaks this (with *utf8 telling which rule), or -1. */
+static long bad_text_byte(const char *buf, size_t len, int *utf8)
 {
-    int line = 1;
+    *utf8 = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)buf[i];
-        if (ch == '\n') line++;
-        if (ch == 0 || (ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127)
-            return FA_ERROR(FA_ECONFIG,
-                            "%s:%d: not a text configuration file (control byte 0x%02x at offset %zu)",
-                            name, line, ch, i);
+        if (ch == 0 || (ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127) return (long)i;
         if (ch >= 0x80) { /* UTF-8 sequence */
             int extra = ch >= 0xf0 && ch < 0xf5 ? 3 : ch >= 0xe0 ? 2 : ch >= 0xc2 && ch < 0xe0 ? 1 : -1;
             if (ch >= 0xf5) extra = -1;
             for (int k = 1; extra > 0 && k <= extra; k++)
                 if (i + (size_t)k >= len || ((unsigned char)buf[i + k] & 0xc0) != 0x80) extra = -1;
-            if (extra < 0)
-                return FA_ERROR(FA_ECONFIG,
-                                "%s:%d: not a text configuration file (invalid UTF-8 at offset %zu)",
-                                name, line, i);
+            if (extra < 0) {
+                *utf8 = 1;
+                return (long)i;
+            }
             i += (size_t)extra;
         }
     }
-    return FA_OK;
+    return -1;
 }
 
-int fa_config_read_string(const char *text, const char *name, fa_config_t **out)
+static int check_text(const char *name, const char *buf, size_t len)
+{
+    int utf8;
+    long bad = bad_text_byte(buf, len, &utf8);
+    if (bad < 0) return FA_OK;
+    int line = 1;
+    for (long i = 0; i < bad; i++) line += buf[i] == '\n';
+    if (utf8)
+        return FA_ERROR(FA_ECONFIG, "%s:%d: not a text configuration file (invalid UTF-8 at offset %ld)",
+                        name, line, bad);
+    return FA_ERROR(FA_ECONFIG, "%s:%d: not a text configuration file (control byte 0x%02x at offset %ld)",
+                    name, line, (unsigned char)buf[bad], bad);
+}
+
+/* Parse INI text into a new configuration named `name` (the text kept if keep_text). */
+static int parse_text(const char *text, const char *name, int keep_text, fa_config_t **out)
 {
     *out = NULL;
-    if (!text || !name) return FA_ERROR(FA_EINVAL, "fa_config_read_string: NULL argument");
     FA_TRY(check_text(name, text, strlen(text)));
     fa_config_t *c = config_new(name);
     if (!c) return FA_ENOMEM;
-    if (!(c->text = fa_strdup(text))) {
+    if (keep_text && !(c->text = fa_strdup(text))) {
         fa_config_free(c);
         return FA_ENOMEM;
     }
-    parse_state_t ps = {.cfg = c, .text = text};
+    parse_state_t ps = {.cfg = c, .text = text, .last = -1};
     int rc = ini_parse_stream(reader, &ps, handler, &ps);
     if (ps.error) {
         fa_config_free(c);
@@ -254,7 +309,7 @@ int fa_config_read_string(const char *text, const char *name, fa_config_t **out)
     if (ps.too_long) {
         fa_config_free(c);
         return FA_ERROR(FA_ECONFIG, "%s:%d: line longer than %d characters", name, ps.too_long,
-                        INI_MAX_LINE - 1);
+                        FA_CONFIG_LINE_MAX);
     }
     if (rc != 0) {
         fa_config_free(c);
@@ -264,6 +319,13 @@ int fa_config_read_string(const char *text, const char *name, fa_config_t **out)
     }
     *out = c;
     return FA_OK;
+}
+
+int fa_config_read_string(const char *text, const char *name, fa_config_t **out)
+{
+    *out = NULL;
+    if (!text || !name) return FA_ERROR(FA_EINVAL, "fa_config_read_string: NULL argument");
+    return parse_text(text, name, 1, out);
 }
 
 int fa_config_read_file(const char *path, fa_config_t **out)
@@ -315,8 +377,17 @@ static char *trim(char *s)
     return s;
 }
 
+static char *serialise_entry(const char *section, const char *key, const char *value);
+
 int fa_config_set(fa_config_t *c, const char *assignment)
 {
+    /* the text rules of a file, and one line: no control characters, valid UTF-8 */
+    int utf8;
+    long bad = bad_text_byte(assignment, strlen(assignment), &utf8);
+    if (bad < 0 && assignment[strcspn(assignment, "\r\n")]) bad = (long)strcspn(assignment, "\r\n");
+    if (bad >= 0) /* the message shows the assignment up to the bad byte */
+        return FA_ERROR(FA_ECONFIG, "--set %.*s...: %s (byte 0x%02x) at offset %ld", (int)bad, assignment,
+                        utf8 ? "invalid UTF-8" : "control character", (unsigned char)assignment[bad], bad);
     char *a = fa_strdup(assignment);
     if (!a) return FA_ENOMEM;
     int rc = FA_OK;
@@ -335,6 +406,31 @@ int fa_config_set(fa_config_t *c, const char *assignment)
     char *section = trim(a), *key = trim(dot + 1), *value = trim(eq + 1);
     if (!*section || !*key) {
         rc = FA_ERROR(FA_ECONFIG, "--set %s: empty section or key", assignment);
+        goto done;
+    }
+    /* The entry must read back the same from the configuration's text (run files keep the
+     * effective configuration as text): no ']' in the section name, no '=' or ':' in the key
+     * (they end it), no ' ;' in the value (it starts a comment). */
+    char *text = serialise_entry(section, key, value);
+    if (!text) {
+        rc = FA_ENOMEM;
+        goto done;
+    }
+    fa_config_t *back = NULL;
+    int prc = parse_text(text, "--set", 0, &back);
+    free(text);
+    int same = prc == FA_OK && back->n == 1 && strcmp(back->e[0].section, section) == 0 &&
+               strcmp(back->e[0].key, key) == 0 && strcmp(back->e[0].value, value) == 0;
+    fa_config_free(back);
+    if (prc == FA_ENOMEM) {
+        rc = prc;
+        goto done;
+    }
+    if (!same) {
+        rc = FA_ERROR(FA_ECONFIG,
+                      "--set %s: cannot be written as a configuration line (a ']' in the section, "
+                      "'=' or ':' in the key, or ' ;' starting a comment in the value?)",
+                      assignment);
         goto done;
     }
     char where[512];
@@ -612,26 +708,31 @@ static int parse_numbers(const fa_config_t *c, const char *section, const char *
     if (!v)
         return FA_ERROR(FA_ECONFIG, "%s: [%s] missing required key '%s'",
                         fa_config_where(c, section, key), section, key);
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", v);
+    char *buf = fa_strdup(v); /* the whole value: no silent truncation of long lists */
+    if (!buf) return FA_ENOMEM;
     int count = 0;
     char *save = NULL;
     for (char *tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-        if (count == max)
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: more than %d values",
-                            fa_config_where(c, section, key), section, key, v, max);
+        if (count == max) {
+            count = FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: more than %d values",
+                             fa_config_where(c, section, key), section, key, v, max);
+            break;
+        }
         char *end;
         errno = 0;
         if (is_int)
             lv[count] = strtol(tok, &end, 10);
         else
             dv[count] = strtod(tok, &end);
-        if (*end || end == tok || errno == ERANGE || (!is_int && !isfinite(dv[count])))
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' is not %s",
-                            fa_config_where(c, section, key), section, key, v, tok,
-                            is_int ? "an integer" : "a real number");
+        if (*end || end == tok || errno == ERANGE || (!is_int && !isfinite(dv[count]))) {
+            count = FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' is not %s",
+                             fa_config_where(c, section, key), section, key, v, tok,
+                             is_int ? "an integer" : "a real number");
+            break;
+        }
         count++;
     }
+    free(buf);
     return count;
 }
 
@@ -647,29 +748,126 @@ int fa_config_ints(const fa_config_t *c, const char *section, const char *key, l
 
 /* ---- serialisation ----------------------------------------------------------------- */
 
+/* A growing string; on allocation failure `p` is freed and set to NULL. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} strbuf_t;
+
+static void sb_add(strbuf_t *b, const char *s, size_t n)
+{
+    if (!b->p) return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = 2 * (b->len + n + 1);
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            free(b->p);
+            b->p = NULL;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_str(strbuf_t *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* Can a value be split into a continuation line at position i? The parser joins a
+ * continuation line to the value with one space after stripping both, and a line starting
+ * with ';' or '#' is a comment: split only at a single space not followed by those. */
+static int can_split(const char *v, size_t i)
+{
+    return i > 0 && v[i] == ' ' && !isspace((unsigned char)v[i - 1]) && v[i + 1] &&
+           !isspace((unsigned char)v[i + 1]) && v[i + 1] != ';' && v[i + 1] != '#';
+}
+
+/* End of the piece value[start..end) for a line whose text starts at column col: the rest if
+ * it fits in `width` columns, else the furthest split point that fits (or the first one). */
+static size_t piece_end(const char *value, size_t vlen, size_t start, size_t col, size_t width)
+{
+    if (col + (vlen - start) <= width) return vlen;
+    size_t last = 0;
+    for (size_t i = start + 1; i < vlen; i++)
+        if (can_split(value, i)) {
+            if (col + (i - start) > width && last) break;
+            last = i;
+            if (col + (i - start) > width) break;
+        }
+    return last ? last : vlen;
+}
+
+/* "key = value\n" as the parser reads it back: a value starting with ';' follows '=' directly
+ * (after a space it would be a comment), and a value too long for one line goes on indented
+ * continuation lines of up to 100 characters, split at spaces. A piece that cannot be split
+ * stays whole (a line longer than the parser takes is then refused when read back; values
+ * from files and from fa_config_set never need that). */
+static void write_entry(strbuf_t *b, const char *key, const char *value)
+{
+    const char *eq = value[0] == ';' ? " =" : " = ";
+    size_t klen = strlen(key), vlen = strlen(value);
+    if (klen + strlen(eq) + vlen <= FA_CONFIG_LINE_MAX) {
+        sb_str(b, key);
+        sb_str(b, eq);
+        sb_add(b, value, vlen);
+        sb_str(b, "\n");
+        return;
+    }
+    const size_t width = 100, indent = 4;
+    size_t end = piece_end(value, vlen, 0, klen + strlen(eq), width);
+    if (klen + strlen(eq) + end > FA_CONFIG_LINE_MAX) eq = "="; /* every column counts */
+    sb_str(b, key);
+    sb_str(b, eq);
+    size_t start = 0;
+    for (;;) {
+        sb_add(b, value + start, end - start);
+        sb_str(b, "\n");
+        if (end >= vlen) break;
+        start = end + 1;
+        end = piece_end(value, vlen, start, indent, width);
+        sb_str(b, indent + (end - start) <= FA_CONFIG_LINE_MAX ? "    " : " ");
+    }
+}
+
+static char *serialise_entry(const char *section, const char *key, const char *value)
+{
+    strbuf_t b = {fa_malloc(256), 0, 256};
+    if (!b.p) return NULL;
+    b.p[0] = '\0';
+    sb_str(&b, "[");
+    sb_str(&b, section);
+    sb_str(&b, "]\n");
+    write_entry(&b, key, value);
+    if (!b.p) fa_error_at(FA_ENOMEM, __FILE__, __LINE__, "out of memory writing the configuration");
+    return b.p;
+}
+
 char *fa_config_to_string(const fa_config_t *c)
 {
-    size_t cap = 256;
-    for (int i = 0; i < c->n; i++)
-        cap += strlen(c->e[i].section) + strlen(c->e[i].key) + strlen(c->e[i].value) + 16;
-    char *out = fa_malloc(cap), *p = out;
-    if (!out) return NULL;
-    *p = '\0';
+    strbuf_t b = {fa_malloc(1024), 0, 1024};
+    if (!b.p) return NULL;
+    b.p[0] = '\0';
     char *done = fa_calloc((size_t)c->n + 1, 1);
     if (!done) {
-        free(out);
+        free(b.p);
         return NULL;
     }
     /* sections in order of first appearance, their keys in order */
     for (int i = 0; i < c->n; i++) {
         if (done[i]) continue;
-        p += sprintf(p, "%s[%s]\n", p == out ? "" : "\n", c->e[i].section);
+        if (b.len) sb_str(&b, "\n");
+        sb_str(&b, "[");
+        sb_str(&b, c->e[i].section);
+        sb_str(&b, "]\n");
         for (int j = i; j < c->n; j++) {
             if (done[j] || strcmp(c->e[j].section, c->e[i].section) != 0) continue;
-            p += sprintf(p, "%s = %s\n", c->e[j].key, c->e[j].value);
+            write_entry(&b, c->e[j].key, c->e[j].value);
             done[j] = 1;
         }
     }
     free(done);
-    return out;
+    if (!b.p) fa_error_at(FA_ENOMEM, __FILE__, __LINE__, "out of memory writing the configuration");
+    return b.p;
 }

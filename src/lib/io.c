@@ -13,6 +13,7 @@
 #include <netcdf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -532,19 +533,38 @@ int fa_output_close(fa_output_t *o)
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-/* Open a run file and locate the record: the last one, or the one at `time`. */
+/* A numeric global attribute: its number of values (0 if absent or not numeric), read into
+ * v only if there are at most `max` (a file is input: never write past v[max - 1]). */
+static size_t get_att_doubles(int nc, const char *name, double *v, size_t max)
+{
+    nc_type type;
+    size_t len;
+    if (nc_inq_att(nc, NC_GLOBAL, name, &type, &len) != NC_NOERR || type == NC_CHAR || type == NC_STRING)
+        return 0;
+    if (len > max) return len;
+    return nc_get_att_double(nc, NC_GLOBAL, name, v) == NC_NOERR ? len : 0;
+}
+
+/* Open a run file and locate the record: the last one, or the one at `time`. The file is
+ * input like the configuration: only a regular file is opened (a FIFO or a terminal would
+ * block), the time variable must be one-dimensional along the time dimension, and the
+ * times are read in blocks, so nothing is allocated in proportion to what the header claims. */
 static int open_record(const char *path, int has_time, double time, int *ncid, size_t *rec,
                        double *found)
 {
+    struct stat st;
+    if (stat(path, &st) != 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return FA_ERROR(FA_EIO, "cannot open run file %s: not a regular file", path);
     int rc = nc_open(path, NC_NOWRITE, ncid);
     if (rc != NC_NOERR) {
         if (rc > 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(rc));
         return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, nc_strerror(rc));
     }
-    int dt, vt;
+    int dt, vt, nd, vdim;
     size_t n = 0;
     if (nc_inq_dimid(*ncid, "time", &dt) != NC_NOERR || nc_inq_dimlen(*ncid, dt, &n) != NC_NOERR ||
-        nc_inq_varid(*ncid, "time", &vt) != NC_NOERR) {
+        nc_inq_varid(*ncid, "time", &vt) != NC_NOERR || nc_inq_varndims(*ncid, vt, &nd) != NC_NOERR ||
+        nd != 1 || nc_inq_vardimid(*ncid, vt, &vdim) != NC_NOERR || vdim != dt) {
         nc_close(*ncid);
         return FA_ERROR(FA_EFORMAT, "%s: no time records (not a fracagg run file?)", path);
     }
@@ -552,32 +572,42 @@ static int open_record(const char *path, int has_time, double time, int *ncid, s
         nc_close(*ncid);
         return FA_ERROR(FA_EFORMAT, "%s: holds no records", path);
     }
-    double *t = fa_malloc(n * sizeof(double));
-    if (!t) {
+    /* a classic-format record takes at least a byte: a header claiming more records than the
+     * file has bytes is broken (reading them would only return fill values) */
+    int format;
+    if (nc_inq_format(*ncid, &format) == NC_NOERR &&
+        (format == NC_FORMAT_CLASSIC || format == NC_FORMAT_64BIT_OFFSET || format == NC_FORMAT_CDF5) &&
+        n > (size_t)st.st_size) {
         nc_close(*ncid);
-        return FA_ENOMEM;
+        return FA_ERROR(FA_EFORMAT, "%s: the header claims %zu records, the file has only %lld bytes", path, n,
+                        (long long)st.st_size);
     }
-    rc = nc_get_var_double(*ncid, vt, t);
+    size_t best = n - 1, last = n - 1;
+    double tlast, tfirst = 0, tbest;
+    rc = nc_get_var1_double(*ncid, vt, &last, &tlast);
+    tbest = tlast;
+    if (rc == NC_NOERR && has_time) {
+        double buf[512];
+        for (size_t s0 = 0; rc == NC_NOERR && s0 < n; s0 += 512) {
+            size_t cnt = n - s0 < 512 ? n - s0 : 512;
+            rc = nc_get_vara_double(*ncid, vt, &s0, &cnt, buf);
+            if (rc != NC_NOERR) break;
+            if (s0 == 0) tfirst = buf[0];
+            for (size_t i = 0; i < cnt; i++)
+                if (fabs(buf[i] - time) < fabs(tbest - time)) best = s0 + i, tbest = buf[i];
+        }
+    }
     if (rc != NC_NOERR) {
-        free(t);
         nc_close(*ncid);
         return FA_ERROR(FA_ENETCDF, "%s: reading time: %s", path, nc_strerror(rc));
     }
-    size_t best = n - 1;
-    if (has_time) {
-        for (size_t i = 0; i < n; i++)
-            if (fabs(t[i] - time) < fabs(t[best] - time)) best = i;
-        if (fabs(t[best] - time) > 1e-9 * fmax(1.0, fabs(time))) {
-            int e = FA_ERROR(FA_EFORMAT, "%s: no record at time %g (records span %g .. %g; nearest %g)",
-                             path, time, t[0], t[n - 1], t[best]);
-            free(t);
-            nc_close(*ncid);
-            return e;
-        }
+    if (has_time && !(fabs(tbest - time) <= 1e-9 * fmax(1.0, fabs(time)))) {
+        nc_close(*ncid);
+        return FA_ERROR(FA_EFORMAT, "%s: no record at time %g (records span %g .. %g; nearest %g)", path, time,
+                        tfirst, tlast, tbest);
     }
     *rec = best;
-    *found = t[best];
-    free(t);
+    *found = tbest;
     return FA_OK;
 }
 
@@ -597,7 +627,10 @@ static int check_grid(const char *path, int nc, int species, const fa_grid_t *g,
     for (int a = 0; a < g->dim; a++)
         if ((rc = expect_dim(path, nc, axis_name[a], (size_t)g->n[a]))) return rc;
     double L[3];
-    if (nc_get_att_double(nc, NC_GLOBAL, "length", L) == NC_NOERR)
+    size_t nl = get_att_doubles(nc, "length", L, 3);
+    if (nl > 0 && nl != (size_t)g->dim)
+        return FA_ERROR(FA_EFORMAT, "%s: the length attribute has %zu values, the grid is %dD", path, nl, g->dim);
+    if (nl > 0)
         for (int a = 0; a < g->dim; a++)
             if (fabs(L[a] - g->L[a]) > 1e-12 * g->L[a])
                 return FA_ERROR(FA_EFORMAT, "%s: box length %g along %s, the configuration has %g", path,
@@ -676,17 +709,17 @@ int fa_runfile_info(const char *path, FILE *out)
     size_t nsp = 0;
     int ds;
     if (nc_inq_dimid(nc, "species", &ds) == NC_NOERR) nc_inq_dimlen(nc, ds, &nsp);
-    nc_get_att_int(nc, NC_GLOBAL, "dim", &dim);
+    double dv[1];
+    if (get_att_doubles(nc, "dim", dv, 1) == 1 && dv[0] >= 0 && dv[0] <= 3) dim = (int)dv[0];
     char *src = get_text_att(nc, "source");
     fprintf(out, "file:      %s\n", path);
     fprintf(out, "written:   %s\n", src ? src : "(unknown program)");
     free(src);
-    int cells[3] = {0, 0, 0};
-    double L[3] = {0, 0, 0};
-    nc_get_att_int(nc, NC_GLOBAL, "cells", cells);
-    nc_get_att_double(nc, NC_GLOBAL, "length", L);
+    double cells[3] = {0, 0, 0}, L[3] = {0, 0, 0};
+    if (get_att_doubles(nc, "cells", cells, 3) > 3) cells[0] = cells[1] = cells[2] = 0;
+    if (get_att_doubles(nc, "length", L, 3) > 3) L[0] = L[1] = L[2] = 0;
     fprintf(out, "grid:      %dD, cells", dim);
-    for (int a = 0; a < dim && a < 3; a++) fprintf(out, " %d", cells[a]);
+    for (int a = 0; a < dim && a < 3; a++) fprintf(out, " %.0f", cells[a]);
     fprintf(out, ", box");
     for (int a = 0; a < dim && a < 3; a++) fprintf(out, " %g", L[a]);
     fprintf(out, "\n");
@@ -743,7 +776,7 @@ int fa_runfile_info(const char *path, FILE *out)
         char an[64];
         double val;
         snprintf(an, sizeof an, "solver_%s", stat_names[k]);
-        if (nc_get_att_double(nc, NC_GLOBAL, an, &val) == NC_NOERR) fprintf(out, ", %s %.0f", stat_names[k], val);
+        if (get_att_doubles(nc, an, &val, 1) == 1) fprintf(out, ", %s %.0f", stat_names[k], val);
     }
     fprintf(out, "\n");
     char *status = get_text_att(nc, "run_status");

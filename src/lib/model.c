@@ -107,7 +107,7 @@ static int read_species(fa_model_t *m)
     if (!buf) return FA_ENOMEM;
     int i = 0, rc = FA_OK;
     for (char *tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save), i++) {
-        if (i >= N) break;
+        if (i >= N) continue; /* count the extra names for the message */
         for (int j = 0; j < i; j++)
             if (strcmp(m->names[j], tok) == 0) rc = CFG_ERROR(c, "species", "names", "name '%s' given twice", tok);
         if (rc == FA_OK && strlen(tok) > 64) rc = CFG_ERROR(c, "species", "names", "name longer than 64 characters");
@@ -116,7 +116,7 @@ static int read_species(fa_model_t *m)
     }
     free(buf);
     if (rc == FA_OK && i != N)
-        rc = CFG_ERROR(c, "species", "names", "%d names for %ld species", i + (int)(i > N), N);
+        rc = CFG_ERROR(c, "species", "names", "%d names for %ld species", i, N);
     return rc;
 }
 
@@ -212,8 +212,8 @@ static int read_initial(fa_model_t *m, int i)
         FA_TRY(per_axis_longs(c, sec, "wavenumber", d, in->wavenumber, 0));
         if (fabs(in->amplitude) > in->mean)
             return CFG_ERROR(c, sec, "amplitude", "|amplitude| must not exceed mean (the density would be negative)");
-        for (int a = 0; a < d; a++)
-            if (2 * labs(in->wavenumber[a]) > g->n[a])
+        for (int a = 0; a < d; a++) /* 2 |m| > n without overflow (m may be LONG_MIN) */
+            if (in->wavenumber[a] > g->n[a] / 2 || in->wavenumber[a] < -(g->n[a] / 2))
                 return CFG_ERROR(c, sec, "wavenumber", "wavenumber %ld along axis %d is above the grid's Nyquist number %ld",
                                  in->wavenumber[a], a, g->n[a] / 2);
         break;
@@ -239,6 +239,7 @@ static int read_time(fa_model_t *m)
     if (!(m->t_end > m->t_start))
         return CFG_ERROR(c, "time", "end", "end must be later than start = %g", m->t_start);
     double span = m->t_end - m->t_start;
+    if (!isfinite(span)) return CFG_ERROR(c, "time", "end", "end - start = %g is not a finite number", span);
     if (fa_config_get(c, "time", "output_every")) {
         double every;
         FA_TRY(get_real(c, "time", "output_every", &every));
@@ -257,6 +258,15 @@ static int read_time(fa_model_t *m)
         for (int i = 0; i < m->nout; i++) m->out_times[i] = m->t_start + span * i / (double)K;
         m->out_times[m->nout - 1] = m->t_end;
     }
+    /* the solver needs distinct times: near a large start time the spacing may be below the
+     * resolution of double precision (start = 1e16, outputs 1 apart) */
+    const char *key = fa_config_get(c, "time", "output_every") ? "output_every" : "outputs";
+    for (int i = 1; i < m->nout; i++)
+        if (!(m->out_times[i] > m->out_times[i - 1]))
+            return CFG_ERROR(c, "time", key,
+                             "output times %.17g and %.17g are not distinct in double precision "
+                             "(intervals too short for times of this size)",
+                             m->out_times[i - 1], m->out_times[i]);
     return FA_OK;
 }
 

@@ -70,6 +70,15 @@ static int build_tables(fa_spectral_t *sp)
     return FA_OK;
 }
 
+/* Same kernel, field by field (memcmp would read the struct's padding, which a caller's
+ * initialiser need not set: valgrind reported it). */
+static int kernel_equal(const fa_kernel_t *a, const fa_kernel_t *b)
+{
+    return a->type == b->type && a->strength == b->strength && a->alpha == b->alpha && a->length == b->length &&
+           a->attraction == b->attraction && a->attraction_length == b->attraction_length &&
+           a->repulsion == b->repulsion && a->repulsion_length == b->repulsion_length;
+}
+
 static int build_multipliers(fa_spectral_t *sp)
 {
     int N = sp->nspecies, d = sp->grid->dim;
@@ -84,7 +93,7 @@ static int build_multipliers(fa_spectral_t *sp)
         if (K->type == FA_KERNEL_NONE) continue;
         sp->has_row[p / N] = 1;
         for (int q = 0; q < p && !sp->mult[p]; q++) /* identical kernels share their table */
-            if (sp->mult_owner[q] && memcmp(&sp->kernels[q], K, sizeof *K) == 0) sp->mult[p] = sp->mult[q];
+            if (sp->mult_owner[q] && kernel_equal(&sp->kernels[q], K)) sp->mult[p] = sp->mult[q];
         if (sp->mult[p]) continue;
         double *m = fftw_malloc((size_t)sp->nk * sizeof(double));
         if (!m) return FA_ERROR(FA_ENOMEM, "out of memory for kernel multipliers");
