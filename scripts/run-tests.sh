@@ -4,7 +4,7 @@
 # (scripts/check-sanitizers.sh), and end with the summary line "N passed, N failed" over both.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-sh "$top/scripts/setup.sh" || exit 1
+sh "$top/scripts/setup.sh" --mpi || exit 1
 sh "$top/scripts/build.sh" || exit 1
 cd "$top"
 make check -j"$(nproc 2>/dev/null || echo 2)"

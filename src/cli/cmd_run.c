@@ -109,6 +109,10 @@ static int load_continuation(const char *path, const cli_config_args_t *a, fa_mo
         fa_model_free(*m);
         *m = NULL;
     }
+    if (rc && rc != 1) { /* an error: the caller gets nothing to free */
+        free(*stored);
+        *stored = NULL;
+    }
     return rc == 1 ? FA_EXIT_OK + 1000 : rc ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 
@@ -127,7 +131,10 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     char *stored = NULL;
     double t_last = 0;
     int code = cont ? load_continuation(cont, &a, &m, &stored, &t_last) : cli_load_model(&a, &m);
-    if (code == FA_EXIT_OK + 1000) return FA_EXIT_OK; /* nothing left to do */
+    if (code == FA_EXIT_OK + 1000) { /* nothing left to do */
+        free(stored);
+        return FA_EXIT_OK;
+    }
     if (code) return code;
     const char *out = cont ? cont : a.output ? a.output : fa_model_output_file(m);
     /* refuse before starting what the disk cannot hold (an append needs the new records only) */
