@@ -20,7 +20,7 @@ double fa_diag_mass(const fa_grid_t *g, const double *f)
 double fa_diag_min(const fa_grid_t *g, const double *f)
 {
     double m = INFINITY;
-    for (long c = 0; c < g->nlocal; c++) m = fmin(m, f[c]);
+    for (long c = 0; c < g->nlocal; c++) m = f[c] < m ? f[c] : m; /* NaN-blind, as fmin */
     return fa_gmin(g, m);
 }
 

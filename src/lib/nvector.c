@@ -210,7 +210,10 @@ static sunrealtype nv_max_norm_local(N_Vector x)
     long n = LEN(x);
     double m = 0;
 #pragma omp parallel for simd reduction(max : m) PAR(x)
-    for (long i = 0; i < n; i++) m = fmax(m, fabs(xd[i]));
+    for (long i = 0; i < n; i++) { /* comparisons, not fmax: a libm call per element */
+        double v = fabs(xd[i]);
+        m = v > m ? v : m;
+    }
     return m;
 }
 static sunrealtype nv_max_norm(N_Vector x) { return reduce_max_(DIST(x), nv_max_norm_local(x)); }
@@ -259,7 +262,7 @@ static sunrealtype nv_min_local(N_Vector x)
     long n = LEN(x);
     double m = INFINITY;
 #pragma omp parallel for simd reduction(min : m) PAR(x)
-    for (long i = 0; i < n; i++) m = fmin(m, xd[i]);
+    for (long i = 0; i < n; i++) m = xd[i] < m ? xd[i] : m;
     return m;
 }
 static sunrealtype nv_min(N_Vector x) { return reduce_min_(DIST(x), nv_min_local(x)); }

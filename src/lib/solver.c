@@ -86,8 +86,9 @@ static double ops_step_bound(void *user, double t, const double *y)
     for (int a = 0; a < g->dim; a++) rate += 2 * s->umax[a] / g->h[a];
     for (int i = 0; i < s->N; i++) {
         double mx = 0;
-        for (long c = 0; c < s->nloc; c++) mx = fmax(mx, y[i * s->nloc + c]);
-        lam = fmax(lam, fa_gmax(s->grid, mx) * s->stiff[i]);
+        const double *yi = y + i * s->nloc;
+        for (long c = 0; c < s->nloc; c++) mx = fa_max2(mx, yi[c]);
+        lam = fa_max2(lam, fa_gmax(s->grid, mx) * s->stiff[i]);
     }
     double dt = INFINITY;
     if (rate > 0) dt = 1.0 / rate;
@@ -101,16 +102,19 @@ static int ops_check(void *user, double t, const double *y)
 {
     fa_solver_t *s = user;
     long len = (long)s->N * s->nloc, bad = -1;
-    double mn = 0, mx = 0;
+    /* one vectorised pass: v - v is 0 unless v is NaN or infinite, and then poisons the sum;
+     * only a failing state is searched for its first bad cell */
+    double mn = 0, mx = 0, probe = 0;
+#pragma omp simd reduction(min : mn) reduction(max : mx) reduction(+ : probe)
     for (long c = 0; c < len; c++) {
         double v = y[c];
-        if (!isfinite(v)) {
-            if (bad < 0) bad = c;
-            continue;
-        }
-        mn = fmin(mn, v);
-        mx = fmax(mx, v);
+        mn = fa_min2(mn, v);
+        mx = fa_max2(mx, v);
+        probe += v - v;
     }
+    if (!(probe == 0))
+        for (long c = 0; c < len && bad < 0; c++)
+            if (!isfinite(y[c])) bad = c;
     /* every rank takes the same decision */
     double nonfinite = fa_gmax(s->grid, bad >= 0 ? 1.0 : 0.0);
     mn = fa_gmin(s->grid, mn);
