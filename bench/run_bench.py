@@ -135,14 +135,18 @@ def main():
     cases = [(0.25, 256, 1.0), (0.25, 512, 1.0), (0.1, 256, 0.25), (0.1, 512, 0.25)]
     if a.quick:
         cases = [(0.25, 128, 0.25)]
-    numpy_case = None
+    results = {}
     for s, n, T in cases:
         alpha = 2 - 2 * s
         ini = R.config(f"b_{s}_{n}", alpha, n, 0.5)
         exact = R.exact(ini, T, 0.5, f"exact_{s}_{n}.nc")
+        # rtol 1e-3: the loosest tolerance a user would pick once the time error is below the
+        # grid error (the L1 column shows whether it is)
         variants = [("BDF + FFT preconditioner", ["solver.method=bdf", "solver.preconditioner=fft", "solver.rtol=1e-5"]),
+                    ("BDF + FFT preconditioner, rtol 1e-3", ["solver.method=bdf", "solver.preconditioner=fft", "solver.rtol=1e-3"]),
                     ("BDF, no preconditioner", ["solver.method=bdf", "solver.preconditioner=none", "solver.rtol=1e-5"]),
                     ("SSP-RK3", ["solver.method=ssprk3"])]
+        results[(s, n)] = {"ini": ini, "exact": exact, "alpha": alpha, "T": T, "runs": []}
         for label, sets in variants:
             out = os.path.join(work, f"run_{s}_{n}.nc")
             wall, st = R.run(ini, out, sets + [f"time.end={T}"])
@@ -152,35 +156,46 @@ def main():
                       f"{st.get('newton_iters', 0)} | {st.get('krylov_iters', 0)} | "
                       f"{'—' if label == 'SSP-RK3' else f'{ratio:.2f}'} | {err:.3e} |")
             print(s, n, label, wall, st, err, flush=True)
-            if label.startswith("BDF + FFT") and s == 0.25 and n == (128 if a.quick else 256):
-                numpy_case = (ini, exact, alpha, T, wall, err, st)
+            results[(s, n)]["runs"].append((label, wall, st, err))
     md.append("")
 
     # ---- 3. against the NumPy script ---------------------------------------------------------
-    if numpy_case:
-        ini, exact, alpha, T, wall, err, st = numpy_case
+    numpy_cases = [(0.25, 128)] if a.quick else [(0.25, 256), (0.1, 512)]
+    md += ["## 3. Against the script a user would write", "",
+           "bench/peer_numpy.py: the same scheme (spectral potential, MUSCL van Albada, upwind "
+           "fluxes) with SSP-RK3 and the same step bound, in vectorised NumPy "
+           f"(numpy {np.__version__}, one thread), timed over the time stepping only; fracagg's "
+           "times are whole runs (set-up, initial data, output included) from section 2. Same initial "
+           "data (read from fracagg's file), same exact solution. A fracagg run counts as equal "
+           "accuracy when its L1 error is at most 1% above NumPy's. Goal: >= 50x on s = 0.25, 256^2.", "",
+           "| case | program | wall (s) | RHS | ms per RHS | L1 error | speed-up |", "|---|---|---|---|---|---|---|"]
+    for s, n in numpy_cases:
+        c = results[(s, n)]
         init_nc = os.path.join(work, "init.nc")
-        sh([fracagg, "run", ini, "-q", "-o", init_nc, "--set", "time.end=1e-9"])
-        py = sys.executable
-        walls, line = [], ""
-        for _ in range(1 if not a.quick else 1):
-            line = sh([py, os.path.join(HERE, "peer_numpy.py"), init_nc, exact, "--alpha", str(alpha),
-                       "--end", str(T)]).strip()
-            walls.append(float(re.search(r"wall ([\d.]+) s", line).group(1)))
+        sh([fracagg, "run", c["ini"], "-q", "-o", init_nc, "--set", "time.end=1e-9"])
+        line = sh([sys.executable, os.path.join(HERE, "peer_numpy.py"), init_nc, c["exact"], "--alpha",
+                   str(c["alpha"]), "--end", str(c["T"])]).strip()
+        np_wall = float(re.search(r"wall ([\d.]+) s", line).group(1))
+        np_rhs = int(re.search(r"rhs (\d+)", line).group(1))
         np_err = float(re.search(r"L1 error ([\d.e+-]+)", line).group(1))
-        np_wall = statistics.median(walls)
-        md += ["## 3. Against the script a user would write", "",
-               "bench/peer_numpy.py: the same scheme (spectral potential, MUSCL van Albada, upwind "
-               "fluxes) with SSP-RK3 and the same step bound, in vectorised NumPy "
-               f"(numpy {np.__version__}), timed over the time stepping only; fracagg's time is the "
-               "whole run (set-up, initial data, output included). Same initial data (read from "
-               "fracagg's file), same exact solution. Goal: >= 50x at equal or better error.", "",
-               "| case | program | wall (s) | L1 error |", "|---|---|---|---|",
-               f"| s = 0.25, {ini.split('_')[-1].split('.')[0]}^2, T = {T} | NumPy SSP-RK3 | {np_wall:.2f} | {np_err:.3e} |",
-               f"| | fracagg BDF + FFT preconditioner | {wall:.2f} | {err:.3e} |", "",
-               f"**Speed-up: {np_wall / wall:.0f}x** at {'equal or better' if err <= np_err * 1.02 else 'WORSE'} "
-               f"error ({err:.3e} vs {np_err:.3e}).", "", f"NumPy output: `{line}`", ""]
-        print("numpy", np_wall, wall, flush=True)
+        md.append(f"| s = {s}, {n}^2, T = {c['T']} | NumPy SSP-RK3 | {np_wall:.2f} | {np_rhs} | "
+                  f"{1e3 * np_wall / np_rhs:.2f} | {np_err:.3e} | 1 |")
+        best = None
+        for label, wall, st, err in c["runs"]:
+            equal = err <= 1.01 * np_err
+            md.append(f"| | fracagg {label} | {wall:.2f} | {st['rhs_evals']} | {1e3 * wall / st['rhs_evals']:.2f} | "
+                      f"{err:.3e} | {np_wall / wall:.1f}x{'' if equal else ' (larger error)'} |")
+            if equal and (best is None or wall < best[1]):
+                best = (label, wall)
+        if best:
+            md.append(f"| | **best at equal accuracy** | {best[1]:.2f} | | | | **{np_wall / best[1]:.1f}x** ({best[0]}) |")
+        print("numpy", s, n, np_wall, best, flush=True)
+    md += ["", "Per right-hand side fracagg is faster than NumPy by the ratio of the 'ms per RHS' "
+           "column (compiled FFTW plans and one fused flux pass against NumPy's pocketfft and a dozen "
+           "whole-array temporaries); beyond that ratio a speed-up can only come from taking fewer "
+           "right-hand sides than the explicit method, i.e. from stiffness the implicit solver can "
+           "exploit. Where SSP-RK3 needs few steps (the problem is not stiff at that resolution), "
+           "the speed-up is bounded by the per-RHS ratio.", ""]
 
     # ---- 4. cost against n ----------------------------------------------------------------------
     md += ["## 4. Cost of a right-hand side against the grid size", "",

@@ -108,6 +108,9 @@ done
 "$FRACAGG" run two.ini -q -o bdf_s.nc
 mpi run two.ini -q -o bdf_m.nc
 check "two.ini, BDF (rtol 1e-8): np 2 within the solver tolerance" compare bdf_s.nc bdf_m.nc 1e-7 rho mass energy
+# the state in SUNDIALS' NVECTOR_PARALLEL instead of fracagg's vector: the same algorithm
+mpi run two.ini -q -o bdf_mp.nc --set solver.nvector=sundials
+check "two.ini, BDF with NVECTOR_PARALLEL: np 2 within the solver tolerance" compare bdf_s.nc bdf_mp.nc 1e-7 rho mass energy
 
 # restarts across rank counts, against the uninterrupted serial run
 mpi run two.ini -q -o half21.nc --set time.end=0.25 --set time.outputs=2 --set solver.method=ssprk3

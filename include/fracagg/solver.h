@@ -22,6 +22,8 @@ typedef enum { FA_METHOD_BDF = 0, FA_METHOD_ADAMS, FA_METHOD_SSPRK3 } fa_method_
  *  solutions only, not positivity preserving; for measuring high-order Sobolev norms). */
 typedef enum { FA_SCHEME_UPWIND = 0, FA_SCHEME_MUSCL, FA_SCHEME_CENTRAL } fa_scheme_t;
 typedef enum { FA_PRECOND_NONE = 0, FA_PRECOND_FFT } fa_precond_t;
+/** CVODE's state vector: fracagg's implementation, or SUNDIALS' NVECTOR_SERIAL/PARALLEL. */
+typedef enum { FA_NVECTOR_FRACAGG = 0, FA_NVECTOR_SUNDIALS } fa_nvector_kind_t;
 
 /** Solver choices ([solver] section). Plain data. */
 typedef struct {
@@ -31,6 +33,7 @@ typedef struct {
     double rtol, atol;      /**< CVODE tolerances */
     fa_precond_t preconditioner;
     int prec_levels;        /**< FFT preconditioner: density levels interpolated (1 = rho_max only) */
+    fa_nvector_kind_t nvector; /**< BDF/Adams state vector implementation */
     int threads;
     long max_steps;         /**< per output interval; 0 = unlimited */
     double cfl;             /**< SSP-RK3: fraction of the positivity/stability step bound */

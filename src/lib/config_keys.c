@@ -102,6 +102,10 @@ static const fa_config_key_t keys[] = {
     {"solver", "nonnegative", FA_KEY_WORD, SCALAR, NULL, 0, "no", "yes|no", ANY,
      "BDF/Adams: enforce rho >= 0 by CVODE's constraints (mass then drifts at tolerance level; "
      "without: mass exact to rounding, rho >= -O(atol))"},
+    {"solver", "nvector", FA_KEY_WORD, SCALAR, NULL, 0, "fracagg", "fracagg|sundials", ANY,
+     "BDF/Adams state vector: fracagg's (vectorised, threaded, MPI reductions) or SUNDIALS' own "
+     "NVECTOR_SERIAL / NVECTOR_PARALLEL (same results; slower where SUNDIALS is built without "
+     "optimisation, as in Debian)"},
     {"solver", "threads", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 1024),
      "threads for FFTW and the flux loops"},
     {"solver", "max_steps", FA_KEY_INT, SCALAR, NULL, 0, "10000000", NULL, RANGE(1, INF),

@@ -99,6 +99,21 @@ static void cv_error_handler(int code, const char *module, const char *func, cha
         if (cv_rc_ < 0) return FA_ERROR(FA_ESOLVER, "%s failed (%d): %s", #call, cv_rc_, it->cv_msg); \
     } while (0)
 
+/* CVODE's view of the state it->y (borrowed): fracagg's N_Vector, or SUNDIALS' own
+ * NVECTOR_SERIAL / NVECTOR_PARALLEL ([solver] nvector; the same algorithms, for comparison and
+ * for SUNDIALS builds that are optimised). Every other vector CVODE uses is a clone. */
+static N_Vector state_vector(fa_integrator_t *it)
+{
+    if (it->opt.nvector != FA_NVECTOR_SUNDIALS)
+        return fa_nvector_new(it->ctx, it->len, it->y, it->opt.threads, it->distributed);
+#ifdef FA_HAVE_MPI
+    if (it->distributed)
+        return N_VMake_Parallel(MPI_COMM_WORLD, (sunindextype)it->len, (sunindextype)fa_reduce_sum((double)it->len),
+                                it->y, it->ctx);
+#endif
+    return N_VMake_Serial((sunindextype)it->len, it->y, it->ctx);
+}
+
 static int cvode_setup(fa_integrator_t *it)
 {
     if (SUNContext_Create(FA_SUN_COMM_NULL, &it->ctx) != 0) return FA_ERROR(FA_ESOLVER, "SUNContext_Create failed");
@@ -106,8 +121,7 @@ static int cvode_setup(fa_integrator_t *it)
     SUNContext_ClearErrHandlers(it->ctx);
     SUNContext_PushErrHandler(it->ctx, cv_error_handler, it);
 #endif
-    int threads = it->opt.threads;
-    it->nv_y = fa_nvector_new(it->ctx, it->len, it->y, threads, it->distributed);
+    it->nv_y = state_vector(it);
     if (!it->nv_y) return FA_ERROR(FA_ENOMEM, "cannot create CVODE vectors");
     int bdf = it->opt.method == FA_METHOD_BDF;
     it->cv = CVodeCreate(bdf ? CV_BDF : CV_ADAMS, it->ctx);
@@ -122,7 +136,7 @@ static int cvode_setup(fa_integrator_t *it)
      * projection, which does not conserve mass (drift ~ 1e-11 over a run); without them mass
      * is conserved to rounding and rho >= -O(atol). The user chooses ([solver] nonnegative). */
     if (it->opt.nonnegative && it->nonneg_len > 0) {
-        it->nv_constraints = fa_nvector_new(it->ctx, it->len, NULL, threads, it->distributed);
+        it->nv_constraints = N_VClone(it->nv_y);
         if (!it->nv_constraints) return FA_ERROR(FA_ENOMEM, "cannot create CVODE vectors");
         double *c = N_VGetArrayPointer(it->nv_constraints);
         for (long k = 0; k < it->len; k++) c[k] = k < it->nonneg_len ? 1.0 : 0.0;

@@ -294,6 +294,7 @@ static int read_solver(fa_model_t *m)
     FA_TRY(get_real(c, "solver", "cfl", &o->cfl));
     o->fft_measure = strcmp(word(c, "solver", "fft_planning"), "measure") == 0;
     o->nonnegative = strcmp(word(c, "solver", "nonnegative"), "yes") == 0;
+    o->nvector = strcmp(word(c, "solver", "nvector"), "sundials") == 0 ? FA_NVECTOR_SUNDIALS : FA_NVECTOR_FRACAGG;
     o->wisdom = fa_config_get(c, "solver", "wisdom"); /* owned by m->config */
     return FA_OK;
 }

@@ -8,6 +8,9 @@
 
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
+#ifdef FA_HAVE_MPI
+#include <nvector/nvector_parallel.h>
+#endif
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
