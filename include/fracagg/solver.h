@@ -25,6 +25,11 @@ typedef enum { FA_PRECOND_NONE = 0, FA_PRECOND_FFT } fa_precond_t;
 /** CVODE's state vector: fracagg's implementation, or SUNDIALS' NVECTOR_SERIAL/PARALLEL. */
 typedef enum { FA_NVECTOR_FRACAGG = 0, FA_NVECTOR_SUNDIALS } fa_nvector_kind_t;
 
+/** fft_planning = auto measures plans from this many cells up: there FFTW_ESTIMATE's plans
+ *  cost 10 % (512^2) to 400 % (256^3) more per transform than measured ones, and planning
+ *  (0.3 s at 512^2) is small against a run; below, planning would dominate short runs. */
+#define FA_FFT_MEASURE_CELLS (1L << 18)
+
 /** Solver choices ([solver] section). Plain data. */
 typedef struct {
     fa_method_t method;
@@ -37,7 +42,8 @@ typedef struct {
     int threads;
     long max_steps;         /**< per output interval; 0 = unlimited */
     double cfl;             /**< SSP-RK3: fraction of the positivity/stability step bound */
-    int fft_measure;        /**< FFTW_MEASURE planning */
+    int fft_measure;        /**< FFTW_MEASURE planning ([solver] fft_planning; auto: grids of
+                                 FA_FFT_MEASURE_CELLS cells or more) */
     int nonnegative;        /**< CVODE: enforce rho >= 0 by inequality constraints (mass then
                                  drifts at the tolerance level instead of rounding) */
     const char *wisdom;     /**< FFTW wisdom file or NULL */

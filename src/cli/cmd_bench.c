@@ -8,12 +8,13 @@
 
 int cmd_bench(int argc, char **argv)
 {
-    int dim = 2, species = 2, reps = 21, threads = 1, measure = 0;
+    int dim = 2, species = 2, reps = 21, threads = 1;
     long cells = 256;
-    const char *scheme = "muscl", *limiter = "vanalbada";
+    const char *scheme = "muscl", *limiter = "vanalbada", *planning = "auto";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--measure")) { measure = 1; continue; }
+        if (!strcmp(a, "--measure")) { planning = "measure"; continue; }
+        if (!strcmp(a, "--estimate")) { planning = "estimate"; continue; }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { cli_command_help("bench", stdout); return FA_EXIT_OK; }
         if (!v) { fprintf(stderr, "fracagg bench: option '%s' needs a value\n", a); return FA_EXIT_USAGE; }
         char *end;
@@ -39,7 +40,7 @@ int cmd_bench(int argc, char **argv)
     if (!text) return FA_EXIT_FAILED;
     int p = snprintf(text, cap, "[grid]\ndim = %d\ncells = %ld\nlength = 10\n[species]\ncount = %d\n"
                                 "[time]\nend = 1\n[solver]\nthreads = %d\nscheme = %s\nlimiter = %s\nfft_planning = %s\n",
-                     dim, cells, species, threads, scheme, limiter, measure ? "measure" : "estimate");
+                     dim, cells, species, threads, scheme, limiter, planning);
     for (int i = 1; i <= species; i++) {
         p += snprintf(text + p, cap - p, "[initial.%d]\ntype = gaussian\nmass = 1\nwidth = 1\ncenter = %g\n", i, -2.0 + 4.0 * (i - 1) / species);
         for (int j = 1; j <= species; j++)
@@ -60,7 +61,7 @@ int cmd_bench(int argc, char **argv)
         long n = fa_grid_total_cells(fa_model_grid(m));
         printf("grid %dD, %ld cells (%ld^%d), %d species, %s%s%s, %d thread%s, FFTW %s, %d repetitions\n", dim, n, cells, dim,
                species, scheme, strcmp(scheme, "muscl") ? "" : "/", strcmp(scheme, "muscl") ? "" : limiter, threads,
-               threads > 1 ? "s" : "", measure ? "MEASURE" : "ESTIMATE", reps);
+               threads > 1 ? "s" : "", fa_solver_options(s)->fft_measure ? "MEASURE" : "ESTIMATE", reps);
         printf("rhs evaluation:        %10.3f ms (median)  %8.2f ns per cell and species\n", 1e3 * r.rhs_seconds,
                1e9 * r.rhs_seconds / ((double)n * species));
         printf("fft limit (%d pairs):   %10.3f ms (median)\n", species, 1e3 * r.fft_seconds);

@@ -20,14 +20,15 @@ static const cli_command_t commands[] = {
      "      --set S.K=V       override a configuration key (repeatable), e.g. --set grid.cells=256\n"
      "  -q, --quiet           no progress and no summary\n"
      "  -v, --verbose         solver statistics and details on standard error\n"},
-    {"bench", cmd_bench, "[--dim D] [--cells N] [--species S] [--threads T] [--reps R] [--measure]",
+    {"bench", cmd_bench, "[--dim D] [--cells N] [--species S] [--threads T] [--reps R] [--measure|--estimate]",
      "Time one right-hand side against its lower bound (S r2c + c2r FFT pairs).",
      "  --dim D          space dimension (default 2)\n"
      "  --cells N        cells per axis (default 256)\n"
      "  --species S      number of species (default 2)\n"
      "  --threads T      threads for FFTW and the flux loops (default 1)\n"
      "  --reps R         timed repetitions, medians reported (default 21)\n"
-     "  --measure        plan the FFTs with FFTW_MEASURE\n"
+     "  --measure, --estimate   FFTW planner (default: as fft_planning = auto, measure from\n"
+     "                   2^18 cells up)\n"
      "  --scheme S, --limiter L   as in [solver]\n"},
     {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
      "Run the kinetic model of [kinetic] beside the macroscopic one: W1 and modulated energy.",

@@ -42,7 +42,13 @@
 
 /* The limiters and the face flux are in fv.h, shared with the kinetic moment model. */
 
-static inline long wrap(long c, long n) { return ((c % n) + n) % n; }
+/* periodic index; the stencils ask for at most two cells beyond either end, so one shift
+ * almost always lands (an integer division per call cost 3 cycles a cell in 3D rows) */
+static inline long wrap(long c, long n)
+{
+    long w = c < 0 ? c + n : c >= n ? c - n : c;
+    return w >= 0 && w < n ? w : ((c % n) + n) % n; /* n = 1 or 2 */
+}
 
 /* ---- building blocks --------------------------------------------------------------- */
 

@@ -292,7 +292,9 @@ static int read_solver(fa_model_t *m)
     o->threads = (int)threads;
     FA_TRY(get_long(c, "solver", "max_steps", &o->max_steps));
     FA_TRY(get_real(c, "solver", "cfl", &o->cfl));
-    o->fft_measure = strcmp(word(c, "solver", "fft_planning"), "measure") == 0;
+    const char *planning = word(c, "solver", "fft_planning");
+    o->fft_measure = strcmp(planning, "measure") == 0 ||
+                     (strcmp(planning, "auto") == 0 && fa_grid_total_cells(m->grid) >= FA_FFT_MEASURE_CELLS);
     o->nonnegative = strcmp(word(c, "solver", "nonnegative"), "yes") == 0;
     o->nvector = strcmp(word(c, "solver", "nvector"), "sundials") == 0 ? FA_NVECTOR_SUNDIALS : FA_NVECTOR_FRACAGG;
     o->wisdom = fa_config_get(c, "solver", "wisdom"); /* owned by m->config */
