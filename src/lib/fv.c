@@ -31,15 +31,6 @@
 #include <omp.h>
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define FA_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-#endif
-#ifndef FA_MULTIVERSION
-#define FA_MULTIVERSION
-#endif
-
 /* The limiters and the face flux are in fv.h, shared with the kinetic moment model. */
 
 /* periodic index; the stencils ask for at most two cells beyond either end, so one shift

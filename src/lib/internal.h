@@ -12,6 +12,17 @@
 
 #define FA_MAX_SPECIES 64 /* [species] count is checked against this */
 
+/* Hot loops compiled for AVX-512 and AVX2 as well as the baseline, chosen at run time
+ * (GCC's function multi-versioning; elsewhere, the baseline only). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define FA_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef FA_MULTIVERSION
+#define FA_MULTIVERSION
+#endif
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 /* Record an error (code, printf-style message, source location) and return the code.

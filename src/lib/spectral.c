@@ -2,6 +2,7 @@
  * energy, H^s norms and kernel quadratic forms built on them. */
 #include "internal.h"
 
+#include <complex.h> /* after fftw3.h (internal.h): fftw_complex stays double[2] */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,10 +275,55 @@ int fa_spectral_forward_all(fa_spectral_t *sp, const double *const rho[])
     return FA_OK;
 }
 
-/* Phi^_i = sum_j K^_ij rho^_j for every i, in place of rho^_i: one pass over the spectrum
- * in chunks (the sums of a chunk are built in sp->acc, then stored), so each multiplier table
- * and each transform is read once, vectorised along the chunk. */
-int fa_spectral_apply_kernels(fa_spectral_t *sp)
+/* Phi^_i = sum_j K^_ij rho^_j for every i, in place of rho^_i, as one streaming pass over the
+ * spectrum: each multiplier table and each transform is read once and written once.
+ *
+ * Up to FA_KERNEL_SUMS_UNROLLED species the species loops are compile-time constants: all N
+ * values at one wavenumber are loaded into registers, the N sums built there and stored over
+ * them, so nothing else touches memory (the complex values as C99 complex, which FFTW
+ * guarantees to share fftw_complex's layout: real-times-complex products then vectorise as
+ * pairs). For 2 species on 512^2 this is 3-4x faster than accumulating chunks in scratch,
+ * which stays the path for more species. */
+#define FA_KERNEL_SUMS_UNROLLED 4
+
+static inline __attribute__((always_inline)) void kernel_sums_at(int N, const double *const *mult_in,
+                                                                double complex *const *z_in, long c0, long c1)
+{
+    /* local copies: the compiler then keeps the pointers in registers and unrolls */
+    const double *mult[FA_KERNEL_SUMS_UNROLLED * FA_KERNEL_SUMS_UNROLLED];
+    double complex *z[FA_KERNEL_SUMS_UNROLLED];
+    for (int p = 0; p < N * N; p++) mult[p] = mult_in[p];
+    for (int j = 0; j < N; j++) z[j] = z_in[j];
+    for (long c = c0; c < c1; c++) {
+        double complex in[FA_KERNEL_SUMS_UNROLLED], sum[FA_KERNEL_SUMS_UNROLLED];
+#pragma GCC unroll 4
+        for (int j = 0; j < N; j++) in[j] = z[j][c];
+#pragma GCC unroll 4
+        for (int i = 0; i < N; i++) {
+            sum[i] = 0;
+#pragma GCC unroll 4
+            for (int j = 0; j < N; j++) /* an absent kernel's test is the same at every c */
+                if (mult[i * N + j]) sum[i] += mult[i * N + j][c] * in[j];
+        }
+#pragma GCC unroll 4
+        for (int i = 0; i < N; i++) z[i][c] = sum[i];
+    }
+}
+
+/* Wavenumbers [c0, c1) (a thread's share); N <= FA_KERNEL_SUMS_UNROLLED. */
+FA_MULTIVERSION static void kernel_sums_unrolled(int N, const double *const *mult, double complex *const *z,
+                                                 long c0, long c1)
+{
+    switch (N) { /* constant N: the species loops unroll */
+    case 1: kernel_sums_at(1, mult, z, c0, c1); break;
+    case 2: kernel_sums_at(2, mult, z, c0, c1); break;
+    case 3: kernel_sums_at(3, mult, z, c0, c1); break;
+    default: kernel_sums_at(4, mult, z, c0, c1); break;
+    }
+}
+
+/* More species: the sums of a chunk of the spectrum are built in sp->acc, then stored. */
+static void kernel_sums_chunked(fa_spectral_t *sp)
 {
     int N = sp->nspecies, nt = sp->threads;
     long nk = sp->nk, nchunks = (nk + FA_SPECTRAL_CHUNK - 1) / FA_SPECTRAL_CHUNK;
@@ -305,6 +351,28 @@ int fa_spectral_apply_kernels(fa_spectral_t *sp)
         }
         for (int i = 0; i < N; i++)
             memcpy(sp->rhohat[i] + c0, acc_t + 2 * FA_SPECTRAL_CHUNK * i, (size_t)len * sizeof(fftw_complex));
+    }
+}
+
+int fa_spectral_apply_kernels(fa_spectral_t *sp)
+{
+    int N = sp->nspecies, nt = sp->threads;
+    if (N > FA_KERNEL_SUMS_UNROLLED) {
+        kernel_sums_chunked(sp);
+        return FA_OK;
+    }
+    long nk = sp->nk;
+    double complex *z[FA_KERNEL_SUMS_UNROLLED];
+    for (int j = 0; j < N; j++) z[j] = (double complex *)sp->rhohat[j];
+    const double *const *mult = (const double *const *)sp->mult;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        long c0 = 0, c1 = nk;
+#ifdef _OPENMP
+        int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        c0 = nk * tid / nth, c1 = nk * (tid + 1) / nth;
+#endif
+        kernel_sums_unrolled(N, mult, z, c0, c1);
     }
     return FA_OK;
 }
