@@ -113,8 +113,13 @@ static void momentum_law(const char *model, int cells, double *xerr_out)
         tl_check(jerr < 1e-11, "particles: J(t) = J0 e^(-t/eps): max relative error %.1e (rounding)", jerr);
         tl_check(xerr < 1e-11, "particles: X(t) = X0 + eps J0 (1 - e^(-t/eps)): max error %.1e (of eps |J0|)", xerr);
     } else {
-        /* BDF at rtol 1e-10: the decaying momentum is followed to a relative 1e-8 */
-        tl_check(jerr < 1e-7, "moment model %d^2: J(t) = J0 e^(-t/eps): max relative error %.1e (rtol 1e-10)", cells, jerr);
+        /* BDF at rtol 1e-10 controls each step's local error to rtol relative (weighted RMS);
+         * the momentum mode decays, so the global error is at most the sum over the steps */
+        fa_solver_stats_t st;
+        fa_kinetic_get_stats(k, &st);
+        double bound = (double)st.steps * 1e-10;
+        tl_check(jerr < bound, "moment model %d^2: J(t) = J0 e^(-t/eps): max relative error %.1e (rtol 1e-10, %ld steps: bound %.1e)",
+                 cells, jerr, (long)st.steps, bound);
         printf("      moment model %d^2: centre of mass off the law by %.2e of eps |J0| (mass flux vs momentum)\n", cells,
                xerr);
     }
