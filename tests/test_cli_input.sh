@@ -1,12 +1,7 @@
 #!/bin/sh
 # Bad input is refused with exit 2 and a message naming the file, the line and the key,
 # before any output file is created.
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-input.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
+fa_test=input; . "$(dirname "$0")/testlib.sh"
 
 good='[grid]
 dim = 2
@@ -42,15 +37,15 @@ expect_bad() {
     IFS=$old_ifs
     if ls ./*.nc > /dev/null 2>&1; then ok=0; msg="$msg [an output file was created]"; fi
     if [ $ok -eq 1 ]; then
-        pass=$((pass + 1)); echo "ok  : $name: exit $code: $msg"
+        ok "$name: exit $code: $msg"
     else
-        fail=$((fail + 1)); echo "FAIL: $name: exit $code (want 2, words '$words'): $msg"
+        bad "$name: exit $code (want 2, words '$words'): $msg"
     fi
 }
 
 # the good configuration runs
 printf '%s\n' "$good" > good.ini
-if "$FRACAGG" run good.ini -q && [ -f good.nc ]; then pass=$((pass + 1)); echo "ok  : the reference configuration runs"; else fail=$((fail + 1)); echo "FAIL: the reference configuration does not run"; fi
+if "$FRACAGG" run good.ini -q && [ -f good.nc ]; then ok "the reference configuration runs"; else bad "the reference configuration does not run"; fi
 rm -f good.nc
 
 expect_bad "unknown section" "bad.ini:1|unknown section [gird]" "$(printf '%s\n' "$good" | sed 's/^\[grid\]/[gird]/')"
@@ -99,8 +94,7 @@ for case in missing directory binary; do
     for w in $words; do case "$msg" in *"$w"*) ;; *) ok=0 ;; esac; done
     IFS=$old_ifs
     if ls ./*.nc > /dev/null 2>&1; then ok=0; fi
-    if [ $ok -eq 1 ]; then pass=$((pass + 1)); echo "ok  : $case file: exit $code: $msg"; else fail=$((fail + 1)); echo "FAIL: $case file: exit $code: $msg"; fi
+    if [ $ok -eq 1 ]; then ok "$case file: exit $code: $msg"; else bad "$case file: exit $code: $msg"; fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -5,14 +5,9 @@
 # values was read into a 3-element array (stack overflow), a one-value `dim` attribute or a
 # `time` variable of more than one dimension likewise; the record count of the header was
 # allocated before anything was read; a FIFO as restart path blocked forever.
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
 NCGEN=${NCGEN:-ncgen}
 command -v "$NCGEN" > /dev/null 2>&1 || { echo "skip: ncgen not found (Debian: netcdf-bin)"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-hostile.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
+fa_test=hostile; . "$(dirname "$0")/testlib.sh"
 
 restart_config() { # restart_config FILE: a 1D run of 16 cells on length 4 from FILE
     printf '[grid]\ndim = 1\ncells = 16\nlength = 4\n[initial.1]\ntype = file\npath = %s\n[time]\nend = 1\n' "$1"
@@ -47,23 +42,23 @@ expect_refused() {
     old_ifs=$IFS; IFS='|'
     for w in $words; do case "$msg" in *"$w"*) ;; *) ok=0 ;; esac; done
     IFS=$old_ifs
-    if [ $ok -eq 1 ]; then pass=$((pass + 1)); echo "ok  : $name: exit $code: $msg"
-    else fail=$((fail + 1)); echo "FAIL: $name: exit $code (want 2, words '$words'): $msg"; fi
+    if [ $ok -eq 1 ]; then ok "$name: exit $code: $msg"
+    else bad "$name: exit $code (want 2, words '$words'): $msg"; fi
 }
 
 # expect_info NAME FILE: fracagg info ends normally (0) or refuses (2), within 30 s
 expect_info() {
     timeout 30 "$FRACAGG" info "$2" > info.txt 2> err.txt
     code=$?
-    if [ "$code" -eq 0 ] || [ "$code" -eq 2 ]; then pass=$((pass + 1)); echo "ok  : info, $1: exit $code"
-    else fail=$((fail + 1)); echo "FAIL: info, $1: exit $code: $(cat err.txt)"; fi
+    if [ "$code" -eq 0 ] || [ "$code" -eq 2 ]; then ok "info, $1: exit $code"
+    else bad "info, $1: exit $code: $(cat err.txt)"; fi
 }
 
 # the reference: a well-formed file restarts
 make_file good ':length = 4. ; :dim = 1 ; :cells = 16 ;'
 restart_config good.nc > good.ini
-if "$FRACAGG" run good.ini -q -o out.nc > /dev/null 2> err.txt; then pass=$((pass + 1)); echo "ok  : a well-formed file restarts"
-else fail=$((fail + 1)); echo "FAIL: the well-formed file does not restart: $(cat err.txt)"; fi
+if "$FRACAGG" run good.ini -q -o out.nc > /dev/null 2> err.txt; then ok "a well-formed file restarts"
+else bad "the well-formed file does not restart: $(cat err.txt)"; fi
 
 make_file long_length ':length = 4., 4., 4., 4., 4., 4., 4., 4., 4., 4., 4., 4. ; :dim = 1 ;'
 restart_config long_length.nc > long_length.ini
@@ -95,5 +90,4 @@ expect_refused "a FIFO as restart file" "fifo.ini:7|not a regular file" fifo.ini
 restart_config . > dir.ini
 expect_refused "a directory as restart file" "dir.ini:7|not a regular file" dir.ini
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

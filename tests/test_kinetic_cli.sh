@@ -1,19 +1,7 @@
 #!/bin/sh
 # fracagg kinetic and fracagg limit from the command line: the run file's kinetic variables,
 # the sweep's table and file, and bad input (exit 2).
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-NCDUMP=${NCDUMP:-ncdump}
-export HDF5_USE_FILE_LOCKING=FALSE
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-kinetic.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
-check() {
-    name=$1; shift
-    if "$@" > check.out 2>&1; then pass=$((pass + 1)); echo "ok  : $name"; else
-        fail=$((fail + 1)); echo "FAIL: $name"; sed 's/^/      /' check.out; fi
-}
+fa_test=kinetic; . "$(dirname "$0")/testlib.sh"
 cat > k.ini <<'INI'
 [grid]
 dim = 2
@@ -77,13 +65,12 @@ expect2() { # expect2 NAME WORDS ARGS...
     name=$1 words=$2; shift 2
     "$FRACAGG" "$@" > out.txt 2> err.txt
     code=$?
-    if [ $code -eq 2 ] && grep -q "$words" err.txt; then pass=$((pass + 1)); echo "ok  : $name: $(head -1 err.txt)"; else
-        fail=$((fail + 1)); echo "FAIL: $name: exit $code: $(cat err.txt)"; fi
+    if [ $code -eq 2 ] && grep -q "$words" err.txt; then ok "$name: $(head -1 err.txt)"; else
+        bad "$name: exit $code: $(cat err.txt)"; fi
 }
 expect2 "limit without --eps" "give the inertias with --eps" limit k.ini
 expect2 "limit with a bad eps" "is not a positive number" limit k.ini --eps 0.1,-2
 expect2 "a nonpositive epsilon in the config" "epsilon" kinetic k.ini --set kinetic.epsilon=0
 expect2 "moment model with an explicit method" "needs an implicit method" kinetic k.ini --set solver.method=ssprk3
 expect2 "an unknown kinetic model" "must be one of moment|particles" kinetic k.ini --set kinetic.model=fluid
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -3,24 +3,13 @@
 # (SSP-RK3: the same arithmetic up to the order of FFT sums, max relative difference <= 1e-10;
 # BDF: within the solver tolerance), restarts across rank counts (2 -> 1 and 1 -> 2), the
 # kinetic moment model, and the clear refusals (1D, particles). Skipped without MPI.
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-PY=${PYTHON_SCI:-}
+CHECK_TAIL=3 fa_test=mpi; . "$(dirname "$0")/testlib.sh"
 MPIRUN=${MPIRUN:-mpirun}
-export HDF5_USE_FILE_LOCKING=FALSE OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
 "$FRACAGG" --version | grep -q "(MPI)" || { echo "skip: this build has no MPI"; exit 77; }
 command -v "$MPIRUN" > /dev/null 2>&1 || { echo "skip: no mpirun"; exit 77; }
 [ -n "$PY" ] && "$PY" -c 'import netCDF4, numpy' 2> /dev/null || { echo "skip: no Python with netCDF4"; exit 77; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-mpi.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
-check() {
-    name=$1; shift
-    if "$@" > check.out 2>&1; then pass=$((pass + 1)); echo "ok  : $name"; sed 's/^/      /' check.out | tail -n 3; else
-        fail=$((fail + 1)); echo "FAIL: $name"; sed 's/^/      /' check.out; fi
-}
 mpi() { "$MPIRUN" -np 2 "$FRACAGG" "$@"; }
 # compare A B TOL VAR...: max relative difference of the variables over all records
 compare() {
@@ -152,5 +141,4 @@ check "1D under mpirun: a clear refusal" sh -c "[ $code -ne 0 ] && grep -q '1D g
 mpi kinetic two.ini -q -o p.nc --set kinetic.model=particles > p.txt 2>&1
 code=$?
 check "particles under mpirun: a clear refusal" sh -c "[ $code -eq 2 ] && grep -q 'particle model does not run on a distributed grid' p.txt"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

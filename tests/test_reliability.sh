@@ -2,23 +2,10 @@
 # Long runs lose nothing: kill -9 then --continue reaches the uninterrupted answer, SIGINT ends
 # with 130 and a last record, a complete file is left alone, a disk too small is refused
 # before the run and a disk that fills up mid-run keeps the records written.
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-NCDUMP=${NCDUMP:-ncdump}
-PY=${PYTHON_SCI:-}
-export HDF5_USE_FILE_LOCKING=FALSE
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-reliab.XXXXXX")
+CHECK_TAIL=2 fa_test=reliab; . "$(dirname "$0")/testlib.sh"
 tiny=""
-cleanup() { [ -n "$tiny" ] && umount "$tiny" 2> /dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work" || exit 99
+at_exit() { [ -n "$tiny" ] && umount "$tiny" 2> /dev/null; }
 command -v "$NCDUMP" > /dev/null 2>&1 || { echo "skip: ncdump not found"; exit 77; }
-pass=0 fail=0
-check() {
-    name=$1; shift
-    if "$@" > check.out 2>&1; then pass=$((pass + 1)); echo "ok  : $name"; sed 's/^/      /' check.out | tail -n 2; else
-        fail=$((fail + 1)); echo "FAIL: $name"; sed 's/^/      /' check.out; fi
-}
 records() { "$NCDUMP" -h "$1" 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p'; }
 wait_records() { # wait_records FILE N: until FILE holds N records (at most 20 s)
     for i in $(seq 1 200); do
@@ -106,5 +93,4 @@ if mount -t tmpfs -o size=3m tmpfs "$tiny" 2> /dev/null; then
 else
     echo "skip: cannot mount a small tmpfs (not root): disk-space checks not run"
 fi
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

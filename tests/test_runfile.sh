@@ -2,20 +2,7 @@
 # Run files as other tools see them: ncdump, xarray/netCDF4 (if a scientific Python is
 # available), fracagg info; restart from a file; a run killed with SIGKILL or SIGTERM leaves a
 # valid file; an integration failure exits 3 and keeps its records; no progress in pipes.
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-NCDUMP=${NCDUMP:-ncdump}
-PY=${PYTHON_SCI:-}
-export HDF5_USE_FILE_LOCKING=FALSE
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-runfile.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
-check() { # check NAME COMMAND...
-    name=$1; shift
-    if "$@" > check.out 2>&1; then pass=$((pass + 1)); echo "ok  : $name"; else
-        fail=$((fail + 1)); echo "FAIL: $name"; sed 's/^/      /' check.out; fi
-}
+fa_test=runfile; . "$(dirname "$0")/testlib.sh"
 
 cat > two.ini <<'INI'
 [grid]
@@ -183,5 +170,4 @@ code=$?
 check "SIGTERM exits 143" [ $code -eq 143 ]
 check "after SIGTERM the file says why it stopped" sh -c "'$FRACAGG' info term.nc | grep -q 'status:    stopped (interrupted)'"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

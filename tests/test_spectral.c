@@ -122,7 +122,8 @@ int main(void)
     }
     /* the kernel sums for 1 .. 6 species (the unrolled paths up to 4, the chunked one beyond),
      * with absent kernels: rho_j = b_j + a_j cos(k_j.x) has the exact potentials
-     * Phi_i = sum_j K^_ij(|k_j|) a_j cos(k_j.x) + K^_ij(0) b_j */
+     * Phi_i = sum_j K^_ij(|k_j|) a_j cos(k_j.x) + K^_ij(0) b_j, up to rounding: about
+     * eps log2(n) per transform (n = 480) times N terms, under 2e-14 of the largest |Phi| */
     {
         long n2[3] = {24, 20, 1};
         double L2[3] = {6, 5, 1};
@@ -175,7 +176,7 @@ int main(void)
                 fftw_free(expect);
                 fftw_free(mode);
             }
-            tl_check(err <= 1e-13 * scale, "%d species (%s kernel sums), absent kernels: potentials max error %.1e of %.2g",
+            tl_check(err <= 2e-14 * scale, "%d species (%s kernel sums), absent kernels: potentials max error %.1e of %.2g",
                      N, N <= 4 ? "unrolled" : "chunked", err, scale);
             fftw_free(buf);
             fa_spectral_free(sp);

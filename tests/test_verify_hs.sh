@@ -5,15 +5,8 @@
 # (missing variable or attribute, order not recorded, fewer than two records, s <= d/2 + 3,
 # not a run file, bad usage); the resolution warning on an under-resolved run; and the fast
 # 1D part of the scripted verification (examples/verify_hs.sh --quick).
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-NCDUMP=${NCDUMP:-ncdump}
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-export HDF5_USE_FILE_LOCKING=FALSE
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-verify-hs.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
+fa_test=verify-hs; . "$(dirname "$0")/testlib.sh"
 
 # expect CODE "word|word|..." NAME COMMAND...: exit code CODE and every word in the output
 expect() {
@@ -29,9 +22,9 @@ expect() {
     done
     IFS=$old_ifs
     if [ $ok -eq 1 ]; then
-        pass=$((pass + 1)); echo "ok  : $name: exit $code: $(grep -v '^ *$' out.txt | tail -n 1 | cut -c1-200)"
+        ok "$name: exit $code: $(grep -v '^ *$' out.txt | tail -n 1 | cut -c1-200)"
     else
-        fail=$((fail + 1)); echo "FAIL: $name: exit $code (want $want, words '$words'):"; sed 's/^/      /' out.txt | tail -n 20
+        bad "$name: exit $code (want $want, words '$words'):"; sed 's/^/      /' out.txt | tail -n 20
     fi
 }
 
@@ -86,8 +79,8 @@ EOF
 "$FRACAGG" verify-hs grow.nc --s 4 --calibrate > cal.txt 2>&1
 code=$?
 C=$(tail -n 1 cal.txt | awk '$1 == "--C" {print $2}')
-if [ $code -eq 0 ] && [ -n "$C" ]; then pass=$((pass + 1)); echo "ok  : --calibrate: exit 0, last line '--C $C'"
-else fail=$((fail + 1)); echo "FAIL: --calibrate: exit $code"; cat cal.txt; C=1; fi
+if [ $code -eq 0 ] && [ -n "$C" ]; then ok "--calibrate: exit 0, last line '--C $C'"
+else bad "--calibrate: exit $code"; cat cal.txt; C=1; fi
 expect 0 "all bounds hold|holds (Riccati comparison" "--C C_emp (the run's own constant): holds" \
     "$FRACAGG" verify-hs grow.nc --s 4 $(tail -n 1 cal.txt)
 Clow=$(awk -v c="$C" 'BEGIN { printf "%.10g", 0.99 * c }')
@@ -154,5 +147,4 @@ expect 0 "verify_hs: all checks hold and every control behaves|C_emp against amp
     "examples/verify_hs.sh --quick" sh "$top/examples/verify_hs.sh" --quick
 grep -E '^(c1_|calibration|control)' out.txt | sed 's/^/      /'
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

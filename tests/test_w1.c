@@ -184,43 +184,46 @@ static int in_bracket(double x, const fa_w1_info_t *i)
     return i->lower - slack <= x && x <= i->upper + slack;
 }
 
+/* W1 between a bump (mass M, radius R, centre c) and its translate by s cells on g; frees g. */
+static double translate_w1(fa_grid_t *g, const double c[3], double R, double M, const long s[3],
+                           fa_w1_info_t *info)
+{
+    fa_w1_t *w = workspace(g, 1e-4, 0);
+    double *f = bump(g, c, R, M), *gs = shifted(g, f, s);
+    double v = w1(w, f, gs, info);
+    free(f);
+    free(gs);
+    fa_w1_free(w);
+    fa_grid_free(g);
+    return v;
+}
+
+/* A translate along one axis by a, bump support clear of the box edge: W1 = M a exactly, which
+ * the certified bracket must hold. */
+static void check_axis_translate(const char *what, fa_grid_t *g, const double c[3], double R, double M,
+                                 const long s[3], double a)
+{
+    fa_w1_info_t info;
+    double v = translate_w1(g, c, R, M, s, &info), ex = M * a;
+    tl_check(in_bracket(ex, &info) && info.converged,
+             "%s: W1 = %.8f in [%.8f, %.8f] (%d iterations) holds M a = %.8f", what, v, info.lower, info.upper,
+             info.iterations, ex);
+}
+
 static void test_2d_translates(void)
 {
     const double M = 0.8;
     /* axis translate: square box, then an anisotropic one (h_x != h_y) along y */
     {
-        fa_grid_t *g = grid(2, 32, 32, 1, 2, 2, 1);
-        fa_w1_t *w = workspace(g, 1e-4, 0);
         double c[3] = {-0.2, 0.1, 0};
-        double *f = bump(g, c, 0.25, M);
         long s[3] = {6, 0, 0}; /* 0.375; x-support 0.5 + h + 0.375 <= L/2 */
-        double *gs = shifted(g, f, s);
-        fa_w1_info_t info;
-        double v = w1(w, f, gs, &info), ex = M * 0.375;
-        tl_check(in_bracket(ex, &info) && info.converged,
-                 "2D 32x32: x-translate by 6 cells: W1 = %.8f in [%.8f, %.8f] (%d iterations) holds "
-                 "M a = %.8f", v, info.lower, info.upper, info.iterations, ex);
-        free(f);
-        free(gs);
-        fa_w1_free(w);
-        fa_grid_free(g);
+        check_axis_translate("2D 32x32: x-translate by 6 cells", grid(2, 32, 32, 1, 2, 2, 1), c, 0.25, M, s, 0.375);
     }
     {
-        fa_grid_t *g = grid(2, 48, 40, 1, 3, 2, 1); /* h = 1/16 x 1/20 */
-        fa_w1_t *w = workspace(g, 1e-4, 0);
         double c[3] = {0.3, -0.2, 0};
-        double *f = bump(g, c, 0.25, M);
-        long s[3] = {0, 5, 0}; /* 0.25 along y; y-support 0.5 + h + 0.25 <= 1 */
-        double *gs = shifted(g, f, s);
-        fa_w1_info_t info;
-        double v = w1(w, f, gs, &info), ex = M * 0.25;
-        tl_check(in_bracket(ex, &info) && info.converged,
-                 "2D 48x40 box 3x2: y-translate by 5 cells: W1 = %.8f in [%.8f, %.8f] (%d "
-                 "iterations) holds M a = %.8f", v, info.lower, info.upper, info.iterations, ex);
-        free(f);
-        free(gs);
-        fa_w1_free(w);
-        fa_grid_free(g);
+        long s[3] = {0, 5, 0}; /* 0.25 along y; y-support 0.5 + h + 0.25 <= 1; h = 1/16 x 1/20 */
+        check_axis_translate("2D 48x40 box 3x2: y-translate by 5 cells", grid(2, 48, 40, 1, 3, 2, 1), c, 0.25, M, s,
+                             0.25);
     }
     /* diagonal translate by (0.25, 0.25), bump radius 0.25, L = 2: W1 = M |a| (a potential
      * psi(x) + chi(y) with slopes 1/sqrt2 certifies it, each marginal meeting the 1D
@@ -228,24 +231,16 @@ static void test_2d_translates(void)
     double err[3], hh[3];
     long ns[3] = {16, 32, 64};
     for (int k = 0; k < 3; k++) {
-        fa_grid_t *g = grid(2, ns[k], ns[k], 1, 2, 2, 1);
-        fa_w1_t *w = workspace(g, 1e-4, 0);
         double c[3] = {-0.125, -0.125, 0};
-        double *f = bump(g, c, 0.25, M);
         long sh = ns[k] / 8;
         long s[3] = {sh, sh, 0};
-        double *gs = shifted(g, f, s);
         fa_w1_info_t info;
-        double v = w1(w, f, gs, &info), ex = M * 0.25 * sqrt(2.0);
+        double v = translate_w1(grid(2, ns[k], ns[k], 1, 2, 2, 1), c, 0.25, M, s, &info), ex = M * 0.25 * sqrt(2.0);
         err[k] = (v - ex) / ex;
         hh[k] = 2.0 / ns[k];
         printf("      diagonal translate %ldx%ld: W1 = %.8f [%.8f, %.8f], %d iterations, exact "
                "%.8f, relative error %+.3e\n", ns[k], ns[k], v, info.lower, info.upper, info.iterations,
                ex, err[k]);
-        free(f);
-        free(gs);
-        fa_w1_free(w);
-        fa_grid_free(g);
     }
     double p1 = tl_order(err[0], hh[0], err[1], hh[1]), p2 = tl_order(err[1], hh[1], err[2], hh[2]);
     tl_check(err[2] > 0 && p1 >= 1 && p2 >= 1,
@@ -324,42 +319,22 @@ static void test_3d(void)
 {
     const double M = 1.1;
     {
-        fa_grid_t *g = grid(3, 16, 16, 16, 2, 2, 2);
-        fa_w1_t *w = workspace(g, 1e-4, 0);
         double c[3] = {-0.2, 0.1, 0.3};
-        double *f = bump(g, c, 0.2, M);
         long s[3] = {0, 0, 3}; /* 0.375 along z; support 0.4 + h + 0.375 <= 1 */
-        double *gs = shifted(g, f, s);
-        fa_w1_info_t info;
-        double v = w1(w, f, gs, &info), ex = M * 0.375;
-        tl_check(in_bracket(ex, &info) && info.converged,
-                 "3D 16^3: z-translate by 3 cells: W1 = %.8f in [%.8f, %.8f] (%d iterations) holds "
-                 "M a = %.8f", v, info.lower, info.upper, info.iterations, ex);
-        free(f);
-        free(gs);
-        fa_w1_free(w);
-        fa_grid_free(g);
+        check_axis_translate("3D 16^3: z-translate by 3 cells", grid(3, 16, 16, 16, 2, 2, 2), c, 0.2, M, s, 0.375);
     }
     double err[2], hh[2];
     long ns[2] = {16, 32};
     for (int k = 0; k < 2; k++) {
-        fa_grid_t *g = grid(3, ns[k], ns[k], ns[k], 2, 2, 2);
-        fa_w1_t *w = workspace(g, 1e-4, 0);
         double c[3] = {-0.125, -0.125, -0.125};
-        double *f = bump(g, c, 0.3, M);
         long sh = ns[k] / 8;
         long s[3] = {sh, sh, sh};
-        double *gs = shifted(g, f, s);
         fa_w1_info_t info;
-        double v = w1(w, f, gs, &info), ex = M * 0.25 * sqrt(3.0);
+        double v = translate_w1(grid(3, ns[k], ns[k], ns[k], 2, 2, 2), c, 0.3, M, s, &info), ex = M * 0.25 * sqrt(3.0);
         err[k] = (v - ex) / ex;
         hh[k] = 2.0 / ns[k];
         printf("      3D diagonal translate %ld^3: W1 = %.8f [%.8f, %.8f], %d iterations, exact "
                "%.8f, relative error %+.3e\n", ns[k], v, info.lower, info.upper, info.iterations, ex, err[k]);
-        free(f);
-        free(gs);
-        fa_w1_free(w);
-        fa_grid_free(g);
     }
     double p = tl_order(err[0], hh[0], err[1], hh[1]);
     tl_check(err[1] > 0 && p >= 1, "3D diagonal translate: relative errors %.2e, %.2e (16^3, 32^3), "

@@ -4,15 +4,7 @@
 # against M |a| (1D exact; 2D axis shift inside the certified bracket, diagonal shift within the
 # measured discretisation error), the output format, --species and --time, and that bad input
 # exits 2 with a message.
-set -u
-FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
-export HDF5_USE_FILE_LOCKING=FALSE
-work=$(mktemp -d "${TMPDIR:-/tmp}/fa-w1.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 99
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok  : $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+fa_test=w1; . "$(dirname "$0")/testlib.sh"
 
 # 2D: discs (compact support, so that the periodic answer is M |a|: along each axis the
 # support plus the shift spans at most half the box). Species 1 (radius 1) shifted by (1, 1),
@@ -160,5 +152,4 @@ expect2 "unknown option" "unknown option '--sepcies'" -- a.nc b.nc --sepcies 1
 expect2 "bad tolerance" "--tol 2" "(0, 1)" -- a.nc b.nc --tol 2
 expect2 "bad number" "--time" "'x' is not a number" -- a.nc b.nc --time x
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

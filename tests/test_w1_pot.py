@@ -16,7 +16,9 @@ the check is a regression bound from those measurements.
 
 usage: test_w1_pot.py PROBE    (PROBE = tests/test_w1, run as 'PROBE probe ...')
 """
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ import ot
 
 probe_exe = sys.argv[1]
 tmp = tempfile.mkdtemp(prefix="fa-w1pot.")
+atexit.register(shutil.rmtree, tmp, ignore_errors=True)
 failures = 0
 
 

@@ -140,7 +140,7 @@ struct fa_spectral {
     int *mult_owner;       /* which entries own their array */
     fftw_complex **rhohat; /* N forward transforms */
     int *has_row;          /* some kernel acts on species i */
-    double *acc;           /* N chunks of sums (fa_spectral_apply_kernels) */
+    double *acc;           /* N chunks of sums per thread, for more than 4 species (apply_kernels) */
     fftw_complex *work;    /* scratch transform (diagnostics, preconditioner) */
     double *rin;           /* aligned copy of a misaligned input field; distributed: padded rows */
     double *diff;          /* a difference of two fields (kernel form) */

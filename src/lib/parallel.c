@@ -61,41 +61,21 @@ void fa_parallel_abort(int code)
 
 /* ---- reductions -------------------------------------------------------------------- */
 
-double fa_reduce_sum(double x)
-{
+/* One double combined over all ranks; serially, x itself. */
 #ifdef FA_HAVE_MPI
-    if (size_ > 1) {
-        double y;
-        MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-        return y;
-    }
-#endif
+static double allreduce(double x, MPI_Op op)
+{
+    if (size_ > 1) MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_DOUBLE, op, MPI_COMM_WORLD);
     return x;
 }
+#define REDUCE(x, op) allreduce((x), (op))
+#else
+#define REDUCE(x, op) (x)
+#endif
 
-double fa_reduce_max(double x)
-{
-#ifdef FA_HAVE_MPI
-    if (size_ > 1) {
-        double y;
-        MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-        return y;
-    }
-#endif
-    return x;
-}
-
-double fa_reduce_min(double x)
-{
-#ifdef FA_HAVE_MPI
-    if (size_ > 1) {
-        double y;
-        MPI_Allreduce(&x, &y, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
-        return y;
-    }
-#endif
-    return x;
-}
+double fa_reduce_sum(double x) { return REDUCE(x, MPI_SUM); }
+double fa_reduce_max(double x) { return REDUCE(x, MPI_MAX); }
+double fa_reduce_min(double x) { return REDUCE(x, MPI_MIN); }
 
 void fa_reduce_sum_array(double *v, int n)
 {

@@ -80,14 +80,20 @@ static int kernel_equal(const fa_kernel_t *a, const fa_kernel_t *b)
            a->repulsion == b->repulsion && a->repulsion_length == b->repulsion_length;
 }
 
+/* Species counts whose kernel sums run with unrolled species loops (fa_spectral_apply_kernels);
+ * more species accumulate chunks in sp->acc. */
+#define FA_KERNEL_SUMS_UNROLLED 4
+
 static int build_multipliers(fa_spectral_t *sp)
 {
     int N = sp->nspecies, d = sp->grid->dim;
     sp->mult = fa_calloc((size_t)N * N, sizeof(double *));
     sp->mult_owner = fa_calloc((size_t)N * N, sizeof(int));
     sp->has_row = fa_calloc((size_t)N, sizeof(int));
-    sp->acc = fftw_malloc((size_t)sp->threads * N * 2 * FA_SPECTRAL_CHUNK * sizeof(double));
-    if (!sp->mult || !sp->mult_owner || !sp->has_row || !sp->acc) return FA_ENOMEM;
+    if (N > FA_KERNEL_SUMS_UNROLLED)
+        sp->acc = fftw_malloc((size_t)sp->threads * N * 2 * FA_SPECTRAL_CHUNK * sizeof(double));
+    if (!sp->mult || !sp->mult_owner || !sp->has_row || (N > FA_KERNEL_SUMS_UNROLLED && !sp->acc))
+        return FA_ENOMEM;
     double scale = 1.0 / (double)sp->grid->ntotal; /* FFTW's inverse is unnormalised */
     for (int p = 0; p < N * N; p++) {
         const fa_kernel_t *K = &sp->kernels[p];
@@ -284,7 +290,6 @@ int fa_spectral_forward_all(fa_spectral_t *sp, const double *const rho[])
  * guarantees to share fftw_complex's layout: real-times-complex products then vectorise as
  * pairs). For 2 species on 512^2 this is 3-4x faster than accumulating chunks in scratch,
  * which stays the path for more species. */
-#define FA_KERNEL_SUMS_UNROLLED 4
 
 static inline __attribute__((always_inline)) void kernel_sums_at(int N, const double *const *mult_in,
                                                                 double complex *const *z_in, long c0, long c1)

@@ -1,0 +1,34 @@
+# Shared set-up of the shell tests, sourced after setting fa_test (a short name):
+#     fa_test=kinetic; . "$(dirname "$0")/testlib.sh"
+# It gives the fracagg under test and the tools' paths, a scratch directory (the current
+# directory from here on) removed on exit after the script's own at_exit, pass/fail counters
+# with ok, bad and check, and finish, which prints the summary line and sets the exit status.
+set -u
+FRACAGG=${FRACAGG:-$(cd "$(dirname "$0")/.." && pwd)/src/cli/fracagg}
+NCDUMP=${NCDUMP:-ncdump}
+PY=${PYTHON_SCI:-}
+export HDF5_USE_FILE_LOCKING=FALSE
+work=$(mktemp -d "${TMPDIR:-/tmp}/fa-$fa_test.XXXXXX") || exit 99
+at_exit() { :; } # a script redefines it to undo more than the scratch directory
+trap 'at_exit; rm -rf "$work"' EXIT
+cd "$work" || exit 99
+pass=0 fail=0
+CHECK_TAIL=${CHECK_TAIL:-0} # lines of a passing check's output to show
+
+ok() { pass=$((pass + 1)); echo "ok  : $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# check NAME COMMAND...: passes when COMMAND exits 0; its output is shown when it fails (and
+# its last CHECK_TAIL lines when it passes)
+check() {
+    name=$1; shift
+    if "$@" > check.out 2>&1; then
+        ok "$name"
+        [ "$CHECK_TAIL" -eq 0 ] || sed 's/^/      /' check.out | tail -n "$CHECK_TAIL"
+    else
+        bad "$name"
+        sed 's/^/      /' check.out
+    fi
+}
+
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; }
