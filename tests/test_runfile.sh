@@ -133,15 +133,10 @@ outputs = 400
 INI
 "$FRACAGG" run long.ini -q -o killed.nc &
 pid=$!
-n=0
-for i in $(seq 1 200); do
-    sleep 0.1
-    n=$("$NCDUMP" -h killed.nc 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p')
-    [ "${n:-0}" -ge 3 ] && break
-done
+wait_records killed.nc 3
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
-n=$("$NCDUMP" -h killed.nc 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p')
+n=$(records killed.nc)
 check "after kill -9 ncdump opens the file ($n records)" sh -c "[ '${n:-0}' -ge 3 ] && '$NCDUMP' -v time killed.nc > /dev/null"
 if [ -n "$PY" ] && "$PY" -c 'import netCDF4' 2> /dev/null; then
     check "after kill -9 every counted record is complete" "$PY" - <<'PYEOF'
@@ -159,11 +154,7 @@ fi
 # SIGTERM: a last record, exit 143
 "$FRACAGG" run long.ini -q -o term.nc 2> term.txt &
 pid=$!
-for i in $(seq 1 200); do
-    sleep 0.1
-    n=$("$NCDUMP" -h term.nc 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p')
-    [ "${n:-0}" -ge 2 ] && break
-done
+wait_records term.nc 2
 kill -TERM $pid
 wait $pid 2> term.txt
 code=$?

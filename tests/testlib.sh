@@ -31,4 +31,14 @@ check() {
     fi
 }
 
+# records FILE: the records a run file holds (ncdump's count of the unlimited dimension)
+records() { "$NCDUMP" -h "$1" 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p'; }
+wait_records() { # wait_records FILE N: until FILE holds N records (at most 20 s)
+    for i in $(seq 1 200); do
+        [ "$(records "$1")" -ge "$2" ] 2> /dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; }
