@@ -127,18 +127,37 @@ static inline __attribute__((always_inline)) void subtract_difference(long len, 
         for (long j = 0; j < len; j++) out[j] -= (f_cur[j] - f_prev[j]) * inv_h;
 }
 
+/* Ask for a row of memory in L1 ahead of its use (one request per 64-byte line). */
+static inline __attribute__((always_inline)) void prefetch_row(const double *row, long len)
+{
+    for (long k = 0; k < len; k += 8) __builtin_prefetch(row + k, 0, 3);
+}
+
 /* The divergence of plane `c` of a 3D field: x rows, y across the rows, and the z flux
  * difference (zc - zp) ihz of the plane folded into the y pass. w: thread scratch
- * (x: ROW_X_SCRATCH(nx), y: 4 nx). */
+ * (x: ROW_X_SCRATCH(nx), y: 4 nx).
+ *
+ * r_ahead, p_ahead (or NULL): the planes of rho and phi that the next z face reads for the
+ * first time. The x rows are arithmetic on data already in cache, so they leave memory idle;
+ * fetching the next planes row by row meanwhile overlaps that traffic with work instead of
+ * leaving the z face to wait for it (the hardware prefetcher runs only a few lines ahead).
+ * 128^3: 9.0 -> 7.5 ms a species. */
 static inline __attribute__((always_inline)) void plane_xyz(int lim, const fa_grid_t *g,
                                                            const double *r, const double *p,
                                                            const double *zc, const double *zp,
-                                                           double ihz, double *w, double *out)
+                                                           double ihz, double *w, double *out,
+                                                           const double *r_ahead,
+                                                           const double *p_ahead)
 {
     long nx = g->n[0], ny = g->n[1];
     double ihx = 1.0 / g->h[0], ihy = 1.0 / g->h[1];
-    for (long iy = 0; iy < ny; iy++)
+    for (long iy = 0; iy < ny; iy++) {
+        if (r_ahead) {
+            prefetch_row(r_ahead + iy * nx, nx);
+            prefetch_row(p_ahead + iy * nx, nx);
+        }
         row_x(lim, nx, ihx, r + iy * nx, p + iy * nx, w, out + iy * nx, 0, NULL, NULL, 0.0);
+    }
     double *s_cur = w + ROW_X_SCRATCH(nx), *s_next = s_cur + nx, *f_prev = s_next + nx, *f_cur = f_prev + nx;
 #define ROWY(base, c) ((base) + wrap((c), ny) * nx)
     first_slope(lim, nx, ROWY(r, -2), ROWY(r, -1), ROWY(r, 0), s_cur);
@@ -176,8 +195,11 @@ static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_
         if (c >= p0) {
             if (d == 2)
                 row_x(lim, g->n[0], 1.0 / g->h[0], R(c), P(c), w, PLANE(out, c), 1, f_cur, f_prev, ihs);
-            else
-                plane_xyz(lim, g, R(c), P(c), f_cur, f_prev, ihs, w, PLANE(out, c));
+            else { /* the next face (c+1 | c+2) first reads rho's plane c+3, phi's c+2 */
+                int ahead = c + 1 < p1;
+                plane_xyz(lim, g, R(c), P(c), f_cur, f_prev, ihs, w, PLANE(out, c), ahead ? R(c + 3) : NULL,
+                          ahead ? P(c + 2) : NULL);
+            }
         }
         double *t = s_cur;
         s_cur = s_next, s_next = t;
