@@ -1,6 +1,7 @@
 #!/bin/sh
 # Bad input is refused with exit 2 and a message naming the file, the line and the key,
 # before any output file is created.
+readme="$(cd "$(dirname "$0")/.." && pwd)/README.md" # before testlib changes directory
 fa_test=input; . "$(dirname "$0")/testlib.sh"
 
 good='[grid]
@@ -96,5 +97,9 @@ for case in missing directory binary; do
     if ls ./*.nc > /dev/null 2>&1; then ok=0; fi
     if [ $ok -eq 1 ]; then ok "$case file: exit $code: $msg"; else bad "$case file: exit $code: $msg"; fi
 done
+
+# the README's example configuration, as printed there, runs
+sed -n '/^A configuration is an INI file/,/^Examples/p' "$readme" | sed -n 's/^    //p' > readme.ini
+check "the README's example configuration runs" sh -c "grep -q '^\[grid\]' readme.ini && '$FRACAGG' run readme.ini -q -o readme.nc --set time.end=0.6"
 
 finish

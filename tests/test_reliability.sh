@@ -55,6 +55,9 @@ fi
 code=$?
 n=$(records killed.nc)
 check "continuing a complete file changes nothing (exit 0, says so)" sh -c "[ $code -eq 0 ] && grep -q 'is complete' done.txt && [ ${n:-0} -eq 31 ]"
+"$FRACAGG" run --continue missing.nc > missing.txt 2>&1
+code=$?
+check "continuing a file that does not exist exits 2 and names it (it crashed)" sh -c "[ $code -eq 2 ] && grep -q 'missing.nc' missing.txt"
 
 # SIGINT: a last record, exit 130
 "$FRACAGG" run long.ini -q -o int.nc 2> int.txt &

@@ -159,8 +159,8 @@ int main(void)
             }
             fa_spectral_potentials(sp, rho, phi);
             double err = 0, scale = 0;
+            double *expect = fftw_malloc((size_t)n * sizeof(double)), *mode = fftw_malloc((size_t)n * sizeof(double));
             for (int i = 0; i < N; i++) {
-                double *expect = fftw_malloc((size_t)n * sizeof(double)), *mode = fftw_malloc((size_t)n * sizeof(double));
                 memset(expect, 0, (size_t)n * sizeof(double));
                 for (int j = 0; j < N; j++) {
                     const fa_kernel_t *k = &K[i * N + j];
@@ -173,9 +173,9 @@ int main(void)
                     err = fmax(err, fabs(phi[i][c] - expect[c]));
                     scale = fmax(scale, fabs(expect[c]));
                 }
-                fftw_free(expect);
-                fftw_free(mode);
             }
+            fftw_free(expect);
+            fftw_free(mode);
             tl_check(err <= 2e-14 * scale, "%d species (%s kernel sums), absent kernels: potentials max error %.1e of %.2g",
                      N, N <= 4 ? "unrolled" : "chunked", err, scale);
             fftw_free(buf);

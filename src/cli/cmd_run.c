@@ -73,8 +73,10 @@ static int continue_option(int argc, char **argv, int i, void *user)
 /* A run file's own configuration, with the overrides, continued from its last record: every
  * [initial.I] becomes species I of the file. `stored` receives the configuration to keep in
  * the file (the original with the overrides: an extended end time is remembered). */
-static int load_continuation(const char *path, const cli_config_args_t *a, fa_model_t **m, char **stored, double *t_last)
+static int load_continuation(const char *path, const cli_config_args_t *a, fa_model_t **m, char **stored, double *t_last,
+                             int *complete)
 {
+    *complete = 0;
     char *text = NULL;
     long records = 0;
     fa_config_t *cfg = NULL;
@@ -83,8 +85,8 @@ static int load_continuation(const char *path, const cli_config_args_t *a, fa_mo
     for (int i = 0; !rc && i < a->nsets; i++) rc = fa_config_set(cfg, a->sets[i]);
     if (!rc && !(*stored = fa_config_to_string(cfg))) rc = FA_ENOMEM;
     long N = 1;
-    const char *count = fa_config_get(cfg ? cfg : NULL, "species", "count");
-    if (!rc && count) N = strtol(count, NULL, 10);
+    const char *count = rc ? NULL : fa_config_get(cfg, "species", "count");
+    if (count) N = strtol(count, NULL, 10);
     for (long i = 1; !rc && i <= N; i++) {
         char sec[64], set[4096];
         snprintf(sec, sizeof sec, "initial.%ld", i);
@@ -98,22 +100,22 @@ static int load_continuation(const char *path, const cli_config_args_t *a, fa_mo
     if (!rc && *t_last >= fa_model_t_end(*m)) {
         fprintf(stderr, "fracagg: %s is complete (%ld records up to t = %g = end); extend it with --set time.end=T\n", path,
                 records, *t_last);
-        rc = 1;
+        *complete = 1;
     } else if (!rc) {
         rc = fa_model_resume(*m, *t_last);
     }
     free(text);
     fa_config_free(cfg);
-    if (rc && rc != 1) cli_error(NULL);
-    if (rc && *m) {
+    if ((rc || *complete) && *m) {
         fa_model_free(*m);
         *m = NULL;
     }
-    if (rc && rc != 1) { /* an error: the caller gets nothing to free */
+    if (rc) { /* an error: the caller gets nothing to free */
+        cli_error(NULL);
         free(*stored);
         *stored = NULL;
     }
-    return rc == 1 ? FA_EXIT_OK + 1000 : rc ? FA_EXIT_USAGE : FA_EXIT_OK;
+    return rc ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 
 static int run_command(const char *cmd, int argc, char **argv, int kinetic)
@@ -130,8 +132,9 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     fa_model_t *m = NULL;
     char *stored = NULL;
     double t_last = 0;
-    int code = cont ? load_continuation(cont, &a, &m, &stored, &t_last) : cli_load_model(&a, &m);
-    if (code == FA_EXIT_OK + 1000) { /* nothing left to do */
+    int complete = 0;
+    int code = cont ? load_continuation(cont, &a, &m, &stored, &t_last, &complete) : cli_load_model(&a, &m);
+    if (!code && complete) { /* nothing left to do */
         free(stored);
         return FA_EXIT_OK;
     }
@@ -139,8 +142,7 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     const char *out = cont ? cont : a.output ? a.output : fa_model_output_file(m);
     /* refuse before starting what the disk cannot hold (an append needs the new records only) */
     int nrec = 0;
-    const double *times = fa_model_output_times(m, &nrec);
-    (void)times;
+    fa_model_output_times(m, &nrec);
     if (cli_check_writable(out) != 0 ||
         cli_check_space(out, fa_output_estimate_bytes(m, kinetic, cont ? nrec - 1 : nrec) - (cont ? 40000 : 0)) != 0) {
         free(stored);
