@@ -90,4 +90,13 @@ expect_refused "a FIFO as restart file" "fifo.ini:7|not a regular file" fifo.ini
 restart_config . > dir.ini
 expect_refused "a directory as restart file" "dir.ini:7|not a regular file" dir.ini
 
+# the readers of finished runs go through the same opening: verify-hs read a FIFO (it waited
+# forever) and sized its buffers by the header's record count
+for cmd in "verify-hs fifo --s 4" "verify-hs many.nc --s 4" "w1 fifo good.nc" "w1 many.nc good.nc"; do
+    # shellcheck disable=SC2086
+    timeout 30 "$FRACAGG" $cmd > /dev/null 2> err.txt
+    code=$?
+    check "fracagg $cmd: exit 2 with a message, no wait" sh -c "[ $code -eq 2 ] && grep -Eq 'not a regular file|claims 1073741824 records' err.txt"
+done
+
 finish

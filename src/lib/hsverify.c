@@ -192,11 +192,9 @@ int fa_hs_series_read(const char *path, double s, fa_hs_series_t *out)
 {
     memset(out, 0, sizeof *out);
     if (!(s >= 0)) return FA_ERROR(FA_EINVAL, "H^s order s = %g: must be a number >= 0", s);
-    int nc, rc = nc_open(path, NC_NOWRITE, &nc);
-    if (rc != NC_NOERR) {
-        if (rc > 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(rc));
-        return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, nc_strerror(rc));
-    }
+    int nc;
+    FA_TRY(fa_runfile_open(path, &nc));
+    int rc;
     out->path = fa_strdup(path);
     rc = out->path ? read_all(path, s, out, nc) : FA_ENOMEM;
     nc_close(nc);

@@ -242,6 +242,9 @@ fa_kernel_type_t fa_kernel_type_lookup(const char *name);
 /* Can species `species` of run file `path` at `time` (or its last record) be read onto grid g?
  * FA_EIO / FA_EFORMAT with a message otherwise. */
 int fa_runfile_check(const char *path, int species, int has_time, double time, const struct fa_grid *g);
+/* Open a run file for reading: only a regular file (a FIFO or a terminal would block), errors
+ * naming the path. */
+int fa_runfile_open(const char *path, int *ncid);
 
 
 /* Files of small-inertia sweeps (io.c): eps is the record dimension. series[q] are

@@ -545,12 +545,7 @@ static size_t get_att_doubles(int nc, const char *name, double *v, size_t max)
     return nc_get_att_double(nc, NC_GLOBAL, name, v) == NC_NOERR ? len : 0;
 }
 
-/* Open a run file and locate the record: the last one, or the one at `time`. The file is
- * input like the configuration: only a regular file is opened (a FIFO or a terminal would
- * block), the time variable must be one-dimensional along the time dimension, and the
- * times are read in blocks, so nothing is allocated in proportion to what the header claims. */
-static int open_record(const char *path, int has_time, double time, int *ncid, size_t *rec,
-                       double *found)
+int fa_runfile_open(const char *path, int *ncid)
 {
     struct stat st;
     if (stat(path, &st) != 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(errno));
@@ -560,6 +555,30 @@ static int open_record(const char *path, int has_time, double time, int *ncid, s
         if (rc > 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(rc));
         return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, nc_strerror(rc));
     }
+    /* a classic-format record takes at least a byte: a header claiming more records than the
+     * file has bytes is broken (reading them would only return fill values, and a reader
+     * sizing its buffers by the count would allocate what the header says) */
+    int format, dt;
+    size_t n = 0;
+    if (nc_inq_dimid(*ncid, "time", &dt) == NC_NOERR && nc_inq_dimlen(*ncid, dt, &n) == NC_NOERR &&
+        nc_inq_format(*ncid, &format) == NC_NOERR &&
+        (format == NC_FORMAT_CLASSIC || format == NC_FORMAT_64BIT_OFFSET || format == NC_FORMAT_CDF5) &&
+        n > (size_t)st.st_size) {
+        nc_close(*ncid);
+        return FA_ERROR(FA_EFORMAT, "%s: the header claims %zu records, the file has only %lld bytes", path, n,
+                        (long long)st.st_size);
+    }
+    return FA_OK;
+}
+
+/* Open a run file and locate the record: the last one, or the one at `time`. The file is
+ * input like the configuration: only a regular file is opened (a FIFO or a terminal would
+ * block), the time variable must be one-dimensional along the time dimension, and the
+ * times are read in blocks, so nothing is allocated in proportion to what the header claims. */
+static int open_record(const char *path, int has_time, double time, int *ncid, size_t *rec,
+                       double *found)
+{
+    FA_TRY(fa_runfile_open(path, ncid));
     int dt, vt, nd, vdim;
     size_t n = 0;
     if (nc_inq_dimid(*ncid, "time", &dt) != NC_NOERR || nc_inq_dimlen(*ncid, dt, &n) != NC_NOERR ||
@@ -572,19 +591,9 @@ static int open_record(const char *path, int has_time, double time, int *ncid, s
         nc_close(*ncid);
         return FA_ERROR(FA_EFORMAT, "%s: holds no records", path);
     }
-    /* a classic-format record takes at least a byte: a header claiming more records than the
-     * file has bytes is broken (reading them would only return fill values) */
-    int format;
-    if (nc_inq_format(*ncid, &format) == NC_NOERR &&
-        (format == NC_FORMAT_CLASSIC || format == NC_FORMAT_64BIT_OFFSET || format == NC_FORMAT_CDF5) &&
-        n > (size_t)st.st_size) {
-        nc_close(*ncid);
-        return FA_ERROR(FA_EFORMAT, "%s: the header claims %zu records, the file has only %lld bytes", path, n,
-                        (long long)st.st_size);
-    }
     size_t best = n - 1, last = n - 1;
     double tlast, tfirst = 0, tbest;
-    rc = nc_get_var1_double(*ncid, vt, &last, &tlast);
+    int rc = nc_get_var1_double(*ncid, vt, &last, &tlast);
     tbest = tlast;
     if (rc == NC_NOERR && has_time) {
         double buf[512];
@@ -811,8 +820,8 @@ int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
         rc = FA_ERROR(FA_EFORMAT, "%s: no valid 'dim', 'cells' and 'length' attributes (not a fracagg run file?)",
                       path);
     } else if (nc_inq_dimid(nc, "species", &ds) != NC_NOERR || nc_inq_dimlen(nc, ds, &nsp) != NC_NOERR ||
-               nsp < 1) {
-        rc = FA_ERROR(FA_EFORMAT, "%s: no species (not a fracagg run file?)", path);
+               nsp < 1 || nsp > FA_MAX_SPECIES) {
+        rc = FA_ERROR(FA_EFORMAT, "%s: %zu species (a fracagg run file holds 1 to %d)", path, nsp, FA_MAX_SPECIES);
     } else {
         long n[3];
         for (int a = 0; a < dim; a++) n[a] = cells[a];
@@ -834,8 +843,8 @@ int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
 int fa_runfile_species_name(const char *path, int species, char *name, size_t len)
 {
     if (len > 0) name[0] = '\0';
-    int nc, v, rc = nc_open(path, NC_NOWRITE, &nc);
-    if (rc != NC_NOERR) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, nc_strerror(rc));
+    int nc, v;
+    FA_TRY(fa_runfile_open(path, &nc));
     char buf[NAME_LEN] = "";
     size_t st[2] = {(size_t)species, 0}, ct[2] = {1, NAME_LEN};
     if (nc_inq_varid(nc, "species_name", &v) == NC_NOERR && species >= 0 &&
