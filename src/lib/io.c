@@ -912,43 +912,37 @@ static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m)
     if (rc == NC_NOERR) rc = nc_def_dim(nc, "time", (size_t)f->nt, &dt);
     if (rc == NC_NOERR) rc = nc_def_dim(nc, "species", (size_t)f->N, &ds);
     if (rc != NC_NOERR) return FA_ERROR(FA_ENETCDF, "%s: %s", path, nc_strerror(rc));
-#define LF_TRY(call)                                                                      \
-    do {                                                                                  \
-        int lf_rc_ = (call);                                                              \
-        if (lf_rc_) return lf_rc_;                                                        \
-    } while (0)
-    LF_TRY(nc_def_var(nc, "epsilon", NC_DOUBLE, 1, &de, &f->v_eps) ? FA_ERROR(FA_ENETCDF, "%s: epsilon", p) : 0);
-    LF_TRY(put_text_att(p, nc, f->v_eps, "long_name", "inertia epsilon of the kinetic model"));
-    LF_TRY(nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &v) ? FA_ERROR(FA_ENETCDF, "%s: time", p) : 0);
-    LF_TRY(put_text_att(p, nc, v, "long_name", "output times"));
+    NC_TRY(p, nc_def_var(nc, "epsilon", NC_DOUBLE, 1, &de, &f->v_eps));
+    FA_TRY(put_text_att(p, nc, f->v_eps, "long_name", "inertia epsilon of the kinetic model"));
+    NC_TRY(p, nc_def_var(nc, "time", NC_DOUBLE, 1, &dt, &v));
+    FA_TRY(put_text_att(p, nc, v, "long_name", "output times"));
     int d3[3] = {de, dt, ds};
     for (int q = 0; q < 4; q++) {
         char name[64], doc[256];
-        LF_TRY(nc_def_var(nc, limit_names[q], NC_DOUBLE, 3, d3, &f->v_series[q]) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
-        LF_TRY(put_text_att(p, nc, f->v_series[q], "long_name", series_doc[q]));
+        NC_TRY(p, nc_def_var(nc, limit_names[q], NC_DOUBLE, 3, d3, &f->v_series[q]));
+        FA_TRY(put_text_att(p, nc, f->v_series[q], "long_name", series_doc[q]));
         snprintf(name, sizeof name, "max_%s", limit_names[q]);
         snprintf(doc, sizeof doc, "max over time of the sum over species of %s", limit_names[q]);
-        LF_TRY(nc_def_var(nc, name, NC_DOUBLE, 1, &de, &f->v_max[q]) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
-        LF_TRY(put_text_att(p, nc, f->v_max[q], "long_name", doc));
+        NC_TRY(p, nc_def_var(nc, name, NC_DOUBLE, 1, &de, &f->v_max[q]));
+        FA_TRY(put_text_att(p, nc, f->v_max[q], "long_name", doc));
         snprintf(name, sizeof name, "order_%s", limit_names[q]);
         snprintf(doc, sizeof doc, "observed order in epsilon of max_%s against the previous eps", limit_names[q]);
-        LF_TRY(nc_def_var(nc, name, NC_DOUBLE, 1, &de, &f->v_order[q]) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
-        LF_TRY(put_text_att(p, nc, f->v_order[q], "long_name", doc));
+        NC_TRY(p, nc_def_var(nc, name, NC_DOUBLE, 1, &de, &f->v_order[q]));
+        FA_TRY(put_text_att(p, nc, f->v_order[q], "long_name", doc));
     }
-    LF_TRY(nc_def_var(nc, "kinetic_steps", NC_INT, 1, &de, &f->v_steps) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
-    LF_TRY(nc_def_var(nc, "kinetic_rhs_evals", NC_INT, 1, &de, &f->v_rhs) ? FA_ERROR(FA_ENETCDF, "%s", p) : 0);
-    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "Conventions", "CF-1.8"));
-    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "title", "fracagg small-inertia sweep"));
-    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "source", "fracagg " FA_VERSION));
-    LF_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model", m->kinetic.model == FA_KINETIC_MOMENT ? "moment" : "particles"));
+    NC_TRY(p, nc_def_var(nc, "kinetic_steps", NC_INT, 1, &de, &f->v_steps));
+    NC_TRY(p, nc_def_var(nc, "kinetic_rhs_evals", NC_INT, 1, &de, &f->v_rhs));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "Conventions", "CF-1.8"));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "title", "fracagg small-inertia sweep"));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "source", "fracagg " FA_VERSION));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model", m->kinetic.model == FA_KINETIC_MOMENT ? "moment" : "particles"));
     char *cfg = fa_config_to_string(m->config);
-    if (!cfg) LF_TRY(FA_ENOMEM);
+    if (!cfg) return FA_ENOMEM;
     rc = put_text_att(p, nc, NC_GLOBAL, "config", cfg);
     free(cfg);
-    LF_TRY(rc);
-    LF_TRY(nc_enddef(nc) ? FA_ERROR(FA_ENETCDF, "%s: enddef", p) : 0);
-    LF_TRY(nc_put_var_double(nc, v, m->out_times) ? FA_ERROR(FA_ENETCDF, "%s: time", p) : 0);
-#undef LF_TRY
+    FA_TRY(rc);
+    NC_TRY(p, nc_enddef(nc));
+    NC_TRY(p, nc_put_var_double(nc, v, m->out_times));
     return FA_OK;
 }
 
