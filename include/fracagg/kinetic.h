@@ -54,11 +54,12 @@ const double *fa_kinetic_momentum(fa_kinetic_t *k, int i, int a);
 int fa_kinetic_total_momentum(fa_kinetic_t *k, int i, double J[3]);
 int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3]);
 
-/** The modulated energy of species i against macroscopic densities rho_macro[0..N-1] (the
- *  proof of Theorem 2.2): kinetic part 1/2 int |u_i - v|^2 f_i dx dv, u_i = -sum_j grad K_ij *
- *  rho_macro_j, and interaction part (1/2eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps). */
-int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], int i, double *kinetic,
-                         double *interaction);
+/** The modulated energy of every species against macroscopic densities rho_macro[0..N-1] (the
+ *  proof of Theorem 2.2): kinetic[i] = 1/2 int |u_i - v|^2 f_i dx dv, u_i = -sum_j grad K_ij *
+ *  rho_macro_j, and interaction[i] = (1/2eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps).
+ *  One forward transform per macroscopic density, one inverse per species. */
+int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], double kinetic[],
+                         double interaction[]);
 
 #ifdef __cplusplus
 }

@@ -33,13 +33,6 @@
 
 /* The limiters and the face flux are in fv.h, shared with the kinetic moment model. */
 
-/* periodic index; the stencils ask for at most two cells beyond either end, so one shift
- * almost always lands (an integer division per call cost 3 cycles a cell in 3D rows) */
-static inline long wrap(long c, long n)
-{
-    long w = c < 0 ? c + n : c >= n ? c - n : c;
-    return w >= 0 && w < n ? w : ((c % n) + n) % n; /* n = 1 or 2 */
-}
 
 /* ---- building blocks --------------------------------------------------------------- */
 
@@ -64,7 +57,7 @@ static inline __attribute__((always_inline)) void row_x(int lim, long n, double 
     for (int e = 0; e < 4; e++) { /* cells whose neighbours wrap (n may be 1 or 2) */
         long c = edge[e];
         if (c >= 1 && c < n - 1) continue;
-        double rm = r[wrap(c - 1, n)], r0 = r[wrap(c, n)], rq = r[wrap(c + 1, n)];
+        double rm = r[fa_wrap(c - 1, n)], r0 = r[fa_wrap(c, n)], rq = r[fa_wrap(c + 1, n)];
         sl[c] = fa_limited_slope(lim, rq - r0, r0 - rm);
     }
     /* face k lies between cells k-1 and k, k = 0 .. n */
@@ -159,7 +152,7 @@ static inline __attribute__((always_inline)) void plane_xyz(int lim, const fa_gr
         row_x(lim, nx, ihx, r + iy * nx, p + iy * nx, w, out + iy * nx, 0, NULL, NULL, 0.0);
     }
     double *s_cur = w + ROW_X_SCRATCH(nx), *s_next = s_cur + nx, *f_prev = s_next + nx, *f_cur = f_prev + nx;
-#define ROWY(base, c) ((base) + wrap((c), ny) * nx)
+#define ROWY(base, c) ((base) + fa_wrap((c), ny) * nx)
     first_slope(lim, nx, ROWY(r, -2), ROWY(r, -1), ROWY(r, 0), s_cur);
     for (long c = -1; c < ny; c++) {
         face(lim, nx, ihy, ROWY(r, c), ROWY(r, c + 1), ROWY(r, c + 2), ROWY(p, c), ROWY(p, c + 1), s_cur, s_next, f_cur);
@@ -185,7 +178,7 @@ static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_
     double *s_cur = w + fv->inplane_scratch, *s_next = s_cur + ps, *f_prev = s_next + ps, *f_cur = f_prev + ps;
     /* planes outside the local slab: the periodic wrap, or (distributed) the halos */
     const double *rho_lo = fv->halo, *rho_hi = rho_lo + 2 * ps, *phi_lo = rho_hi + 2 * ps, *phi_hi = phi_lo + 2 * ps;
-#define PLANE(base, c) ((base) + wrap((c), np) * ps)
+#define PLANE(base, c) ((base) + fa_wrap((c), np) * ps)
 #define HALO(base, lo, hi, c) (!g->distributed || ((c) >= 0 && (c) < np) ? PLANE(base, c) : (c) < 0 ? (lo) + ((c) + 2) * ps : (hi) + ((c) - np) * ps)
 #define R(c) HALO(rho, rho_lo, rho_hi, c)
 #define P(c) HALO(phi, phi_lo, phi_hi, c)

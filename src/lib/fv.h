@@ -44,6 +44,14 @@ static inline __attribute__((always_inline)) double fa_face_flux(int lim, double
     return fa_max2(u, 0.0) * re + fa_min2(u, 0.0) * rw;
 }
 
+/* Periodic index; the stencils ask for at most two cells beyond either end, so one shift
+ * almost always lands (an integer division per call cost 3 cycles a cell in 3D rows). */
+static inline long fa_wrap(long c, long n)
+{
+    long w = c < 0 ? c + n : c >= n ? c - n : c;
+    return w >= 0 && w < n ? w : ((c % n) + n) % n; /* n = 1 or 2 */
+}
+
 /* The limiter id of a scheme and a limiter table index (FA_LIM_NONE: first-order upwind). */
 int fa_fv_limiter_id(fa_scheme_t scheme, int limiter);
 

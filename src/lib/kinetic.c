@@ -41,22 +41,18 @@ struct fa_kinetic {
     long steps, force_evals;
     uint64_t rng[4];
     volatile sig_atomic_t *watch;
-    /* diagnostics */
-    double *uc;    /* d * nloc: a macroscopic cell velocity */
 };
-
-static inline long wrap(long c, long n) { return ((c % n) + n) % n; }
 
 /* Index of the neighbour of local cell c at offset `off` along axis a (periodic). */
 static inline long neighbour(const fa_grid_t *g, long c, int a, long off)
 {
     long s = g->stride[a], n = g->n[a], k = (c / s) % n;
-    return c + (wrap(k + off, n) - k) * s;
+    return c + (fa_wrap(k + off, n) - k) * s;
 }
 
-/* A field with `depth` halo planes of the slab axis on each side (the neighbours' planes, or
- * the periodic wrap): ext[(p + depth) * plane + l] is cell l of local plane p, for
- * -depth <= p < count + depth. */
+/* A distributed field with `depth` halo planes of the slab axis on each side (the neighbours'
+ * planes): ext[(p + depth) * plane + l] is cell l of local plane p, for -depth <= p < count +
+ * depth. (A serial grid holds every plane: its slab axis wraps like the others, no copy.) */
 static const double *extend(fa_kinetic_t *k, const double *f, int depth, double *ext)
 {
     const fa_grid_t *g = k->g;
@@ -73,7 +69,7 @@ static void centred_gradient(fa_kinetic_t *k, const double *f, double *grad)
     for (int a = 0; a < g->dim; a++) {
         double inv = 0.5 / g->h[a];
         double *ga = grad + a * g->nlocal;
-        if (a == g->slow) { /* across the slab: with halos */
+        if (a == g->slow && g->distributed) { /* across the slab: with halos */
             const double *e = extend(k, f, 1, k->ext);
             long ps = g->plane;
             for (long c = 0; c < g->nlocal; c++) ga[c] = (e[c + 2 * ps] - e[c]) * inv;
@@ -83,14 +79,10 @@ static void centred_gradient(fa_kinetic_t *k, const double *f, double *grad)
     }
 }
 
-/* Potentials of all species from densities rho[], then, for species i, its potential in phi
- * and the centred gradient in grad. */
-static void potential_gradient(fa_kinetic_t *k, const double *const rho[], int i, int transformed)
+/* After fa_spectral_forward_all and fa_spectral_apply_kernels of the densities: species i's
+ * potential in phi and its centred gradient in grad. */
+static void potential_gradient(fa_kinetic_t *k, int i)
 {
-    if (!transformed) {
-        fa_spectral_forward_all(k->sp, rho);
-        fa_spectral_apply_kernels(k->sp);
-    }
     fa_spectral_inverse_species(k->sp, i, k->phi);
     centred_gradient(k, k->phi, k->grad);
 }
@@ -107,7 +99,7 @@ static void moment_axis(fa_kinetic_t *k, int a, const double *rho, const double 
                         double *const dm[])
 {
     const fa_grid_t *g = k->g;
-    int d = k->d, lim = k->lim, across = a == g->slow;
+    int d = k->d, lim = k->lim, across = a == g->slow && g->distributed;
     long n = across ? g->slow_count : g->n[a], s = g->stride[a], nlines = g->nlocal / n, ps = g->plane;
     double ih = 1.0 / g->h[a];
     /* buffers: r, p, dv (n+4 each), slopes (n+2), fluxes (n+1), per momentum component
@@ -115,7 +107,7 @@ static void moment_axis(fa_kinetic_t *k, int a, const double *rho, const double 
     double *r = k->line, *p = r + n + 4, *dv = p + n + 4, *sr = dv + n + 4, *fr = sr + n + 2;
     double *mb = fr + n + 1; /* d blocks of 3n + 7 */
     const double *dev = k->dev + (long)a * k->nloc;
-    /* across the slab: every field with two halo planes on each side (neighbours or wrap) */
+    /* across a distributed slab: every field with two halo planes on each side */
     const double *er = rho, *ep = k->phi, *ed = dev, *em[3] = {NULL, NULL, NULL};
     if (across) {
         long ext = (n + 4) * ps;
@@ -133,7 +125,7 @@ static void moment_axis(fa_kinetic_t *k, int a, const double *rho, const double 
                 for (int b = 0; b < d; b++) mb[b * (3 * n + 7) + j + 2] = em[b][c];
                 continue;
             }
-            long c = start + wrap(j, n) * s;
+            long c = start + fa_wrap(j, n) * s;
             r[j + 2] = rho[c];
             p[j + 2] = k->phi[c];
             dv[j + 2] = dev[c];
@@ -177,7 +169,7 @@ static int moment_rhs(void *user, double t, const double *y, double *ydot, int s
     fa_spectral_forward_all(k->sp, rho);
     fa_spectral_apply_kernels(k->sp);
     for (int i = 0; i < N; i++) {
-        potential_gradient(k, rho, i, 1);
+        potential_gradient(k, i);
         const double *m[3] = {NULL, NULL, NULL};
         double *dm[3] = {NULL, NULL, NULL};
         double *drho = RHO(ydot, i);
@@ -276,7 +268,7 @@ static int moment_create(fa_kinetic_t *k)
             double mx = 0;
             for (long c = 0; c < n; c++) mx = fmax(mx, rho[i][c]);
             k->floor[i] = 1e-10 * fa_gmax(k->g, mx) + DBL_MIN;
-            potential_gradient(k, rho, i, 1);
+            potential_gradient(k, i);
             for (int a = 0; a < d; a++) {
                 double *mi = y0 + ((long)N + (long)i * d + a) * n;
                 for (long c = 0; c < n; c++)
@@ -337,7 +329,7 @@ static int cic(const fa_grid_t *g, const double *x, long cells[8], double w[8])
         double wq = 1;
         for (int a = 0; a < g->dim; a++) {
             int up = (q >> a) & 1;
-            idx[a] = wrap(i0[a] + up, g->n[a]);
+            idx[a] = fa_wrap(i0[a] + up, g->n[a]);
             wq *= up ? fr[a] : 1 - fr[a];
         }
         cells[q] = fa_grid_index(g, idx[0], idx[1], idx[2]);
@@ -381,7 +373,7 @@ static void forces(fa_kinetic_t *k, double *const *P, double *const *F)
     fa_spectral_forward_all(k->sp, rho);
     fa_spectral_apply_kernels(k->sp);
     for (int i = 0; i < k->N; i++) {
-        potential_gradient(k, rho, i, 1);
+        potential_gradient(k, i);
         for (long p = 0; p < k->M; p++) {
             long cells[8];
             double w[8];
@@ -530,7 +522,7 @@ static int particles_create(fa_kinetic_t *k)
         fa_spectral_forward_all(k->sp, rho);
         fa_spectral_apply_kernels(k->sp);
         for (int i = 0; i < N; i++) {
-            potential_gradient(k, rho, i, 1);
+            potential_gradient(k, i);
             for (long p = 0; p < M; p++) {
                 long cells[8];
                 double w[8];
@@ -573,9 +565,9 @@ int fa_kinetic_create(const fa_model_t *m, double epsilon, fa_kinetic_t **out)
     if (!rc) {
         k->phi = fftw_malloc((size_t)k->nloc * sizeof(double));
         k->grad = fa_malloc((size_t)k->d * k->nloc * sizeof(double));
-        k->uc = fa_malloc((size_t)k->d * k->nloc * sizeof(double));
-        k->ext = fa_malloc((size_t)(3 + k->d) * (m->grid->slow_count + 4) * m->grid->plane * sizeof(double));
-        if (!k->phi || !k->grad || !k->uc || !k->ext) rc = FA_ERROR(FA_ENOMEM, "out of memory for the kinetic model");
+        if (m->grid->distributed) /* the fields with halo planes of moment_axis */
+            k->ext = fa_malloc((size_t)(3 + k->d) * (m->grid->slow_count + 4) * m->grid->plane * sizeof(double));
+        if (!k->phi || !k->grad || (m->grid->distributed && !k->ext)) rc = FA_ERROR(FA_ENOMEM, "out of memory for the kinetic model");
     }
     if (!rc) rc = k->opt.model == FA_KINETIC_MOMENT ? moment_create(k) : particles_create(k);
     if (rc) {
@@ -594,7 +586,6 @@ void fa_kinetic_free(fa_kinetic_t *k)
     fa_spectral_free(k->sp);
     fftw_free(k->phi);
     free(k->grad);
-    free(k->uc);
     free(k->dev);
     free(k->line);
     free(k->ext);
@@ -701,42 +692,47 @@ int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3])
     return FA_OK;
 }
 
-int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], int i, double *kinetic, double *interaction)
+int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], double kinetic[], double interaction[])
 {
     const fa_grid_t *g = k->g;
     int d = k->d;
     long n = k->nloc;
-    /* the macroscopic velocity u_i = -grad Phi_i(rho_macro), cell centred */
-    potential_gradient(k, rho_macro, i, 0);
-    for (long c = 0; c < d * n; c++) k->uc[c] = -k->grad[c];
-    double kin = 0;
-    if (k->it) { /* 1/2 int rho |u - w|^2 = 1/2 sum h^d |rho u - m|^2 / rho */
-        const double *rho = fa_kinetic_density(k, i);
-        for (long c = 0; c < n; c++) {
-            double e2 = 0;
-            for (int a = 0; a < d; a++) {
-                double dm = rho[c] * k->uc[a * n + c] - fa_kinetic_momentum(k, i, a)[c];
-                e2 += dm * dm;
+    /* the macroscopic velocities u_i = -grad Phi_i(rho_macro), cell centred: one transform of
+     * each macroscopic density, one inverse per species */
+    fa_spectral_forward_all(k->sp, rho_macro);
+    fa_spectral_apply_kernels(k->sp);
+    for (int i = 0; i < k->N; i++) {
+        potential_gradient(k, i);
+        const double *grad = k->grad; /* u = -grad */
+        double kin = 0;
+        if (k->it) { /* 1/2 int rho |u - w|^2 = 1/2 sum h^d |rho u - m|^2 / rho */
+            const double *rho = fa_kinetic_density(k, i);
+            for (long c = 0; c < n; c++) {
+                double e2 = 0;
+                for (int a = 0; a < d; a++) {
+                    double dm = -rho[c] * grad[a * n + c] - fa_kinetic_momentum(k, i, a)[c];
+                    e2 += dm * dm;
+                }
+                if (rho[c] > k->floor[i]) kin += e2 / rho[c];
             }
-            if (rho[c] > k->floor[i]) kin += e2 / rho[c];
-        }
-        kin *= 0.5 * g->cell_volume;
-    } else { /* 1/2 sum_p q |u(X_p) - V_p|^2 */
-        for (long p = 0; p < k->M; p++) {
-            long cells[8];
-            double w[8];
-            int nc = cic(g, k->X[i] + p * d, cells, w);
-            for (int a = 0; a < d; a++) {
-                double u = 0;
-                for (int c = 0; c < nc; c++) u += w[c] * k->uc[a * n + cells[c]];
-                double dv = u - k->V[i][p * d + a];
-                kin += 0.5 * k->q[i] * dv * dv;
+            kin *= 0.5 * g->cell_volume;
+        } else { /* 1/2 sum_p q |u(X_p) - V_p|^2 */
+            for (long p = 0; p < k->M; p++) {
+                long cells[8];
+                double w[8];
+                int nc = cic(g, k->X[i] + p * d, cells, w);
+                for (int a = 0; a < d; a++) {
+                    double u = 0;
+                    for (int c = 0; c < nc; c++) u -= w[c] * grad[a * n + cells[c]];
+                    double dv = u - k->V[i][p * d + a];
+                    kin += 0.5 * k->q[i] * dv * dv;
+                }
             }
         }
+        kinetic[i] = fa_gsum(g, kin);
+        double form;
+        FA_TRY(fa_spectral_kernel_form(k->sp, i, rho_macro[i], fa_kinetic_density(k, i), &form));
+        interaction[i] = form / (2 * k->eps);
     }
-    *kinetic = fa_gsum(g, kin);
-    double form;
-    FA_TRY(fa_spectral_kernel_form(k->sp, i, rho_macro[i], fa_kinetic_density(k, i), &form));
-    *interaction = form / (2 * k->eps);
     return FA_OK;
 }

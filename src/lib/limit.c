@@ -49,12 +49,12 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
             rc = fa_kinetic_advance(k, m->out_times[t]);
             const double *rho[FA_MAX_SPECIES];
             for (int i = 0; i < N; i++) rho[i] = macro + ((long)t * N + i) * nl;
-            double sum[4] = {0, 0, 0, 0};
+            double sum[4] = {0, 0, 0, 0}, kin[FA_MAX_SPECIES], inter[FA_MAX_SPECIES];
+            if (!rc) rc = fa_kinetic_modulated(k, rho, kin, inter);
             for (int i = 0; !rc && i < N; i++) {
-                double d, kin, inter;
+                double d;
                 rc = fa_w1g_compute(w1, fa_kinetic_density(k, i), rho[i], &d);
-                if (!rc) rc = fa_kinetic_modulated(k, rho, i, &kin, &inter);
-                double v[4] = {d, kin + inter, kin, inter};
+                double v[4] = {d, kin[i] + inter[i], kin[i], inter[i]};
                 for (int q = 0; q < 4; q++) {
                     series[((long)q * nt + t) * N + i] = v[q];
                     sum[q] += v[q];

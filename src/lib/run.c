@@ -28,9 +28,9 @@ static int companion_record(companion_t *c, const fa_model_t *m, const double *c
         rk[i] = fa_kinetic_density(c->k, i);
         for (int a = 0; a < d; a++) mom[i * d + a] = fa_kinetic_momentum(c->k, i, a);
     }
+    FA_TRY(fa_kinetic_modulated(c->k, rho, c->mk, c->mi));
     for (int i = 0; i < N; i++) {
         FA_TRY(fa_w1g_compute(c->w1, rk[i], rho[i], &c->w1v[i]));
-        FA_TRY(fa_kinetic_modulated(c->k, rho, i, &c->mk[i], &c->mi[i]));
         c->me[i] = c->mk[i] + c->mi[i];
     }
     fa_kinetic_record_t kr = {rk, mom, c->w1v, c->me, c->mk, c->mi};
