@@ -319,19 +319,17 @@ void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double 
     }
 }
 
-/* max |u| on the faces of each axis: |phi_{c+1} - phi_c| / h (periodic; all ranks) */
-void fa_fv_max_speed(const fa_fv_t *fv, const double *phi, double umax[3])
+/* max |u| on the local faces of each axis: |phi_{c+1} - phi_c| / h (periodic). The plane
+ * after a distributed slab's last is the upper halo that fa_fv_divergence exchanged. */
+void fa_fv_max_speed_local(const fa_fv_t *fv, const double *phi, double umax[3])
 {
     const fa_grid_t *g = fv->grid;
     for (int a = 0; a < 3; a++) {
         umax[a] = 0;
         if (a >= g->dim) continue;
         long n = a == g->slow ? g->slow_count : g->n[a], inner = g->stride[a], outer = g->nlocal / (n * inner);
-        const double *above = NULL; /* the plane after the slab's last (halo or wrap) */
-        if (a == g->slow) {
-            fa_halo(g, phi, 1, fv->halo, fv->halo + g->plane);
-            above = fv->halo + g->plane;
-        }
+        /* the plane after the slab's last: phi's upper halo, or (serial) its first plane */
+        const double *above = a == g->slow && g->distributed ? fv->halo + 6 * g->plane : NULL;
         double m = 0;
         for (long o = 0; o < outer; o++)
             for (long c = 0; c < n; c++) {
@@ -339,6 +337,6 @@ void fa_fv_max_speed(const fa_fv_t *fv, const double *phi, double umax[3])
                 const double *p1 = c + 1 < n ? p0 + inner : above ? above : phi + o * n * inner;
                 for (long j = 0; j < inner; j++) m = fa_max2(m, fabs(p1[j] - p0[j]));
             }
-        umax[a] = fa_gmax(g, m) / g->h[a];
+        umax[a] = m / g->h[a];
     }
 }

@@ -78,8 +78,9 @@ void fa_fv_free(fa_fv_t *fv);
 /* out = -div(rho u), u = -grad(phi) on faces: (phi_c - phi_{c+1})/h. */
 void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out);
 
-/* umax[a] = max |u| over the faces of axis a (for explicit step bounds; a separate pass so
- * that the flux loops carry no reduction). */
-void fa_fv_max_speed(const fa_fv_t *fv, const double *phi, double umax[3]);
+/* umax[a] = max |u| over this process's faces of axis a (for explicit step bounds; a separate
+ * pass so that the flux loops carry no reduction; the caller reduces over the ranks once).
+ * Right after fa_fv_divergence with the same phi, whose halo it reads. */
+void fa_fv_max_speed_local(const fa_fv_t *fv, const double *phi, double umax[3]);
 
 #endif

@@ -57,7 +57,6 @@ double fa_reduce_sum(double x);
 double fa_reduce_max(double x);
 double fa_reduce_min(double x);
 void fa_reduce_sum_array(double *v, int n);
-int fa_agree(int rc);            /* the most negative status over ranks */
 int fa_bcast_int(int v);         /* rank 0's value */
 void fa_bcast_doubles(double *v, long n);
 void fa_parallel_abort(int code);

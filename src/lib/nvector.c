@@ -16,6 +16,7 @@
 
 typedef struct {
     long len;     /* local length */
+    long global_len; /* the sum of len over the ranks (once, at creation: WRMS norms divide by it) */
     double *data;
     int own;      /* data allocated here */
     int threads;
@@ -94,7 +95,7 @@ static void nv_space(N_Vector v, sunindextype *lrw, sunindextype *liw)
 
 static sunrealtype *nv_get_array(N_Vector v) { return DATA(v); }
 static void nv_set_array(sunrealtype *p, N_Vector v) { DATA(v) = p; }
-static sunindextype nv_length(N_Vector v) { return (sunindextype)reduce_sum_(DIST(v), (double)LEN(v)); }
+static sunindextype nv_length(N_Vector v) { return (sunindextype)CONTENT(v)->global_len; }
 #if FA_SUNDIALS_MAJOR >= 7
 static SUNComm nv_comm(N_Vector v)
 {
@@ -379,7 +380,8 @@ static int nv_scale_add_multi(int nv, sunrealtype *a, N_Vector x, N_Vector *Y, N
 
 static int nv_dot_prod_multi(int nv, N_Vector x, N_Vector *Y, sunrealtype *d)
 {
-    for (int k = 0; k < nv; k++) d[k] = nv_dot(x, Y[k]);
+    for (int k = 0; k < nv; k++) d[k] = nv_dot_local(x, Y[k]);
+    if (DIST(x)) fa_reduce_sum_array(d, nv); /* one reduction for all nv products */
     return 0;
 }
 
@@ -436,6 +438,7 @@ N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, int
         return NULL;
     }
     c->len = len;
+    c->global_len = distributed ? (long)fa_reduce_sum((double)len) : len;
     c->distributed = distributed;
     c->threads = threads > 1 ? threads : 1;
     c->own = data == NULL;

@@ -85,18 +85,6 @@ void fa_reduce_sum_array(double *v, int n)
     (void)v, (void)n;
 }
 
-int fa_agree(int rc)
-{
-    /* the most negative status of any rank: every rank takes the same branch */
-#ifdef FA_HAVE_MPI
-    if (size_ > 1) {
-        int worst;
-        MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-        return worst;
-    }
-#endif
-    return rc;
-}
 
 int fa_bcast_int(int v)
 {
@@ -122,7 +110,6 @@ void fa_bcast_doubles(double *v, long n)
 void fa_halo(const fa_grid_t *g, const double *f, int depth, double *lower, double *upper)
 {
     long ps = g->plane, n = g->slow_count;
-    size_t bytes = (size_t)depth * ps * sizeof(double);
     if (!g->distributed) {
         for (int k = 0; k < depth; k++) {
             long below = ((n - depth + k) % n + n) % n, above = k % n;
@@ -139,7 +126,6 @@ void fa_halo(const fa_grid_t *g, const double *f, int depth, double *lower, doub
     MPI_Sendrecv(f, depth * (int)ps, MPI_DOUBLE, down, 12, upper, depth * (int)ps, MPI_DOUBLE, up, 12, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
 #endif
-    (void)bytes;
 }
 
 /* ---- gathering slabs for output ---------------------------------------------------- */

@@ -39,11 +39,12 @@ static int rhs(fa_solver_t *s, const double *y, double *ydot, int want_speed)
         fa_fv_divergence(s->fv, rho[i], s->fv->phi, ydot + i * s->nloc);
         if (want_speed) { /* a separate pass: the flux loops carry no reduction */
             double umi[3];
-            fa_fv_max_speed(s->fv, s->fv->phi, umi);
+            fa_fv_max_speed_local(s->fv, s->fv->phi, umi);
             for (int a = 0; a < 3; a++) um[a] = fmax(um[a], umi[a]);
         }
     }
-    if (want_speed) memcpy(s->umax, um, sizeof um);
+    if (want_speed) /* one reduction per axis for all species */
+        for (int a = 0; a < 3; a++) s->umax[a] = fa_gmax(s->grid, um[a]);
     return FA_OK;
 }
 
