@@ -266,8 +266,11 @@ static void test_2d_properties(void)
     }
     fa_w1_info_t i1, i2, i3, i4, i5;
     double v = w1(w, f, gg, &i1);
-    tl_check(i1.lower <= v && v <= i1.upper && i1.converged && i1.gap <= 1e-4,
-             "2D two blobs: W1 = %.8f in [%.8f, %.8f], gap %.1e <= 1e-4, %d iterations, "
+    /* the value is the bracket's midpoint by construction, so what is checked here is that the
+     * iteration closes the bracket to the tolerance; that the bracket holds W1 is checked
+     * against exact values (translates above, the LP in test_w1_pot.sh) */
+    tl_check(i1.converged && i1.gap <= 1e-4 && i1.upper - i1.lower <= 1e-4 * i1.upper,
+             "2D two blobs: W1 = %.8f, bracket [%.8f, %.8f] closed to gap %.1e <= 1e-4, %d iterations, "
              "max |grad phi| before scaling %.6f", v, i1.lower, i1.upper, i1.gap, i1.iterations, i1.lipschitz);
     double vr = w1(w, gg, f, &i2);
     tl_check(i2.lower <= i1.upper && i1.lower <= i2.upper,
