@@ -98,6 +98,11 @@ for case in missing directory binary; do
     if [ $ok -eq 1 ]; then ok "$case file: exit $code: $msg"; else bad "$case file: exit $code: $msg"; fi
 done
 
+# bench's integer options: a value beyond int is refused, not wrapped (4294967298 became dim 2)
+"$FRACAGG" bench --dim 4294967298 > bench.txt 2>&1
+code=$?
+check "fracagg bench --dim 4294967298: exit 2, the option named" sh -c "[ $code -eq 2 ] && grep -q 'dim 4294967298' bench.txt"
+
 # the README's example configuration, as printed there, runs
 sed -n '/^A configuration is an INI file/,/^Examples/p' "$readme" | sed -n 's/^    //p' > readme.ini
 check "the README's example configuration runs" sh -c "grep -q '^\[grid\]' readme.ini && '$FRACAGG' run readme.ini -q -o readme.nc --set time.end=0.6"

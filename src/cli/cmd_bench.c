@@ -1,6 +1,8 @@
 /* fracagg bench: one right-hand side against its FFT lower bound. */
 #include <config.h>
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +22,9 @@ int cmd_bench(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { cli_command_help("bench", stdout); return FA_EXIT_OK; }
         if (!v) { fprintf(stderr, "fracagg bench: option '%s' needs a value\n", a); return FA_EXIT_USAGE; }
         char *end;
+        errno = 0;
         long n = strtol(v, &end, 10);
-        int numeric = *v && !*end;
+        int numeric = *v && !*end && errno == 0 && n >= INT_MIN && n <= INT_MAX; /* no silent wrap in (int) */
         if (!strcmp(a, "--dim") && numeric) dim = (int)n;
         else if (!strcmp(a, "--cells") && numeric) cells = n;
         else if (!strcmp(a, "--species") && numeric) species = (int)n;
