@@ -1,8 +1,10 @@
 /* The finite-volume divergence against a direct, unoptimised transcription of the scheme
  * (manual section 2: slopes, face velocities, upwind fluxes, conservative differences with
- * periodic indices), for every limiter and first-order upwind, in 1D, 2D and 3D, on grid
- * sizes around the points where the work-space size changes (the x sweep's padded rows,
- * n = 253 .. 257, and the 256-cell chunks of the row sweeps).
+ * periodic indices), for every limiter, first-order upwind and the central scheme, in 1D, 2D
+ * and 3D, with one and two threads, on grid sizes around the points where the code changes
+ * path (rows of 9 .. 19 cells around the row kernel's vector length) or its work space
+ * changes size (n = 253 .. 257). The vector body and the scalar row ends evaluate the
+ * limiters through two implementations (fv.h); every row here has both.
  *
  * Regression: the x sweep's scratch buffer was one double short (4n+8 for 4n+9 used), an
  * out-of-bounds write for n >= 254 that AddressSanitizer found in test_barenblatt
@@ -17,6 +19,7 @@
 
 static double ref_slope(int lim, double a, double b)
 {
+    if (lim == 6) return (a + b) / 3; /* central: fourth-order face values, no limiter */
     if (!(a * b > 0)) return 0;
     double s = a > 0 ? 1 : -1, aa = fabs(a), bb = fabs(b);
     switch (lim) {
@@ -50,7 +53,7 @@ static void reference(const fa_grid_t *g, int lim, const double *r, const double
                 double sr = ref_slope(lim, AT(r, rr + 1) - AT(r, rr), AT(r, rr) - AT(r, rr - 1));
                 double u = -(AT(p, rr) - AT(p, l)) / h;
                 double re = AT(r, l) + 0.5 * sl, rw = AT(r, rr) - 0.5 * sr;
-                flux[side] = (u > 0 ? u * re : 0) + (u < 0 ? u * rw : 0);
+                flux[side] = lim == 6 ? 0.5 * u * (re + rw) : (u > 0 ? u * re : 0) + (u < 0 ? u * rw : 0);
             }
 #undef AT
             out[c] -= (flux[1] - flux[0]) / h;
@@ -63,10 +66,14 @@ int main(void)
     struct { int d; long n[3]; } cases[] = {
         {1, {253, 1, 1}}, {1, {254, 1, 1}}, {1, {255, 1, 1}}, {1, {256, 1, 1}}, {1, {257, 1, 1}},
         {1, {1024, 1, 1}}, {1, {3, 1, 1}}, {1, {1, 1, 1}},
-        {2, {254, 3, 1}}, {2, {17, 300, 1}}, {2, {5, 7, 1}},
-        {3, {6, 5, 4}}, {3, {260, 2, 3}},
+        {1, {9, 1, 1}}, {1, {10, 1, 1}}, {1, {11, 1, 1}}, {1, {17, 1, 1}}, {1, {18, 1, 1}},
+        {2, {254, 3, 1}}, {2, {17, 300, 1}}, {2, {5, 7, 1}}, {2, {10, 9, 1}}, {2, {26, 6, 1}},
+        {3, {6, 5, 4}}, {3, {260, 2, 3}}, {3, {10, 4, 5}}, {3, {19, 3, 6}},
     };
-    const char *lims[] = {"minmod", "vanalbada", "vanleer", "mc", "superbee", "upwind"};
+    /* rows of 9 .. 11 and 17 .. 19 cells: the row kernel's vectors of FA_VL = 8 cells need
+     * FA_VL + 2 cells, and leave 1 .. FA_VL + 1 cells to its scalar end */
+    const char *lims[] = {"minmod", "vanalbada", "vanleer", "mc", "superbee", "upwind", "central"};
+    const int nlims = (int)(sizeof lims / sizeof lims[0]);
     unsigned long seed = 12345;
     double worst = 0, worst_sum = 0;
     int ncases = (int)(sizeof cases / sizeof cases[0]), failures = 0;
@@ -83,11 +90,13 @@ int main(void)
             seed = seed * 6364136223846793005UL + 1442695040888963407UL;
             p[c] = (double)(seed >> 11) / 9007199254740992.0 - 0.5;
         }
-        for (int li = 0; li < 6; li++) {
-            int upwind = li == 5, lim = upwind ? 0 : fa_limiter_lookup(lims[li]);
+        for (int run = 0; run < 2 * nlims; run++) {
+            /* each scheme with one thread, then two (blocks of planes that start mid-stack) */
+            int li = run % nlims, threads = 1 + run / nlims;
+            int upwind = li == 5, central = li == 6, lim = upwind || central ? 0 : fa_limiter_lookup(lims[li]);
+            fa_scheme_t scheme = upwind ? FA_SCHEME_UPWIND : central ? FA_SCHEME_CENTRAL : FA_SCHEME_MUSCL;
             fa_fv_t *fv;
-            if (lim < 0 || fa_fv_create(g, 1, upwind ? FA_SCHEME_UPWIND : FA_SCHEME_MUSCL, lim, 1, &fv))
-                return 99;
+            if (lim < 0 || fa_fv_create(g, 1, scheme, lim, threads, &fv)) return 99;
             fa_fv_divergence(fv, r, p, out);
             reference(g, upwind ? -1 : li, r, p, ref);
             double err = 0, scale = 0, sum = 0, asum = 0;
@@ -103,8 +112,8 @@ int main(void)
             worst_sum = fmax(worst_sum, rsum);
             if (!(rel <= 1e-13 && rsum <= 1e-13 * sqrt((double)n))) {
                 failures++;
-                tl_check(0, "%dD %ldx%ldx%ld %s: max difference %.2e (relative), sum %.2e", cases[ci].d,
-                         cases[ci].n[0], cases[ci].n[1], cases[ci].n[2], lims[li], rel, rsum);
+                tl_check(0, "%dD %ldx%ldx%ld %s, %d threads: max difference %.2e (relative), sum %.2e",
+                         cases[ci].d, cases[ci].n[0], cases[ci].n[1], cases[ci].n[2], lims[li], threads, rel, rsum);
             }
             fa_fv_free(fv);
         }
@@ -114,7 +123,7 @@ int main(void)
         free(ref);
         fa_grid_free(g);
     }
-    tl_check(failures == 0, "%d grids x 6 schemes: divergence equals the direct formula to %.2e (relative), "
-             "sums to %.2e of sum |.| (conservation)", ncases, worst, worst_sum);
+    tl_check(failures == 0, "%d grids x %d schemes x 1, 2 threads: divergence equals the direct formula to %.2e (relative), "
+             "sums to %.2e of sum |.| (conservation)", ncases, nlims, worst, worst_sum);
     return tl_exit();
 }
