@@ -12,6 +12,7 @@
  * make check (configure --enable-sanitizers, run by CI) checks the bounds. */
 #include "testlib.h"
 
+#include <float.h>
 #include <fftw3.h>
 #include <string.h>
 
@@ -61,6 +62,22 @@ static void reference(const fa_grid_t *g, int lim, const double *r, const double
     }
 }
 
+/* max |u| = max |phi_{c+1} - phi_c| / h over the faces of each axis (periodic) */
+static void reference_speed(const fa_grid_t *g, const double *p, double umax[3])
+{
+    long n[3] = {fa_grid_cells(g, 0), fa_grid_cells(g, 1), fa_grid_cells(g, 2)};
+    long total = n[0] * n[1] * n[2];
+    for (int a = 0; a < 3; a++) {
+        umax[a] = 0;
+        if (a >= fa_grid_dim(g)) continue;
+        long stride = a == 0 ? 1 : a == 1 ? n[0] : n[0] * n[1];
+        for (long c = 0; c < total; c++) {
+            long i = (c / stride) % n[a], up = c - i * stride + wrapi(i + 1, n[a]) * stride;
+            umax[a] = fmax(umax[a], fabs(p[up] - p[c]) / fa_grid_spacing(g, a));
+        }
+    }
+}
+
 int main(void)
 {
     struct { int d; long n[3]; } cases[] = {
@@ -75,7 +92,7 @@ int main(void)
     const char *lims[] = {"minmod", "vanalbada", "vanleer", "mc", "superbee", "upwind", "central"};
     const int nlims = (int)(sizeof lims / sizeof lims[0]);
     unsigned long seed = 12345;
-    double worst = 0, worst_sum = 0;
+    double worst = 0, worst_sum = 0, worst_speed = 0;
     int ncases = (int)(sizeof cases / sizeof cases[0]), failures = 0;
     for (int ci = 0; ci < ncases; ci++) {
         double L[3] = {2.0, 3.0, 5.0};
@@ -84,6 +101,7 @@ int main(void)
         long n = fa_grid_local_cells(g);
         double *r = fftw_malloc((size_t)n * sizeof(double)), *p = fftw_malloc((size_t)n * sizeof(double));
         double *out = fftw_malloc((size_t)n * sizeof(double)), *ref = malloc((size_t)n * sizeof(double));
+        double *out2 = fftw_malloc((size_t)n * sizeof(double));
         for (long c = 0; c < n; c++) { /* deterministic pseudo-random data */
             seed = seed * 6364136223846793005UL + 1442695040888963407UL;
             r[c] = 0.1 + (double)(seed >> 11) / 9007199254740992.0;
@@ -97,11 +115,16 @@ int main(void)
             fa_scheme_t scheme = upwind ? FA_SCHEME_UPWIND : central ? FA_SCHEME_CENTRAL : FA_SCHEME_MUSCL;
             fa_fv_t *fv;
             if (lim < 0 || fa_fv_create(g, 1, scheme, lim, threads, &fv)) return 99;
-            fa_fv_divergence(fv, r, p, out);
+            double umax[3], uref[3];
+            fa_fv_divergence(fv, r, p, out, umax);
+            fa_fv_divergence(fv, r, p, out2, NULL); /* the loop without the speeds: checked too */
             reference(g, upwind ? -1 : li, r, p, ref);
+            reference_speed(g, p, uref);
+            for (int a = 0; a < 3; a++) /* -(p1 - p0) (1/h) against |p1 - p0| / h: an ulp or two */
+                worst_speed = fmax(worst_speed, fabs(umax[a] - uref[a]) / (uref[a] > 0 ? uref[a] : 1));
             double err = 0, scale = 0, sum = 0, asum = 0;
             for (long c = 0; c < n; c++) {
-                err = fmax(err, fabs(out[c] - ref[c]));
+                err = fmax(err, fmax(fabs(out[c] - ref[c]), fabs(out2[c] - ref[c])));
                 scale = fmax(scale, fabs(ref[c]));
                 sum += out[c];
                 asum += fabs(out[c]);
@@ -120,10 +143,13 @@ int main(void)
         fftw_free(r);
         fftw_free(p);
         fftw_free(out);
+        fftw_free(out2);
         free(ref);
         fa_grid_free(g);
     }
-    tl_check(failures == 0, "%d grids x %d schemes x 1, 2 threads: divergence equals the direct formula to %.2e (relative), "
+    tl_check(failures == 0, "%d grids x %d schemes x 1, 2 threads, with and without speeds: divergence equals the direct formula to %.2e (relative), "
              "sums to %.2e of sum |.| (conservation)", ncases, nlims, worst, worst_sum);
+    tl_check(worst_speed <= 4 * DBL_EPSILON, "max |u| per axis (explicit step bound) equals the direct "
+             "maximum to %.2e (relative)", worst_speed);
     return tl_exit();
 }

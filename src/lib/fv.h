@@ -72,6 +72,10 @@ static inline __attribute__((always_inline)) fa_vd fa_vsel(fa_vm m, fa_vd a, fa_
 {
     return (fa_vd)(((fa_vm)a & m) | ((fa_vm)b & ~m));
 }
+static inline __attribute__((always_inline)) fa_vd fa_vabs(fa_vd a)
+{
+    return (fa_vd)((fa_vm)a & ~(fa_vm)fa_vsplat(-0.0));
+}
 static inline __attribute__((always_inline)) fa_vd fa_vmin2(fa_vd a, fa_vd b) { return fa_vsel((fa_vm)(a < b), a, b); }
 static inline __attribute__((always_inline)) fa_vd fa_vmax2(fa_vd a, fa_vd b) { return fa_vsel((fa_vm)(a > b), a, b); }
 
@@ -80,7 +84,7 @@ static inline __attribute__((always_inline)) fa_vd fa_vlimited_slope(int lim, fa
     const fa_vd zero = fa_vsplat(0.0), one = fa_vsplat(1.0);
     const fa_vm sign = (fa_vm)fa_vsplat(-0.0);
     fa_vm same = (fa_vm)(a * b > zero);
-    fa_vd aa = (fa_vd)((fa_vm)a & ~sign), bb = (fa_vd)((fa_vm)b & ~sign);
+    fa_vd aa = fa_vabs(a), bb = fa_vabs(b);
     fa_vd sgn = (fa_vd)(((fa_vm)a & sign) | (fa_vm)one);
     switch (lim) {
     case FA_LIM_MINMOD: return fa_vsel(same, sgn * fa_vmin2(aa, bb), zero);
@@ -114,9 +118,10 @@ int fa_fv_limiter_id(fa_scheme_t scheme, int limiter);
 
 
 typedef struct fa_fv fa_fv_t;
-/* Divergence of one species for planes [p0, p1) of the slowest axis (thread tid). */
+/* Divergence of one species for planes [p0, p1) of the slowest axis (thread tid); speed
+ * (or NULL): max |u| per axis over the faces the thread computed, maxed into speed[0..2]. */
 typedef void (*fa_fv_div_fn)(const fa_fv_t *fv, int tid, long p0, long p1, const double *rho,
-                             const double *phi, double *out);
+                             const double *phi, double *out, double *speed);
 
 struct fa_fv {
     const fa_grid_t *grid;
@@ -131,12 +136,9 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
                  fa_fv_t **out);
 void fa_fv_free(fa_fv_t *fv);
 
-/* out = -div(rho u), u = -grad(phi) on faces: (phi_c - phi_{c+1})/h. */
-void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out);
-
-/* umax[a] = max |u| over this process's faces of axis a (for explicit step bounds; a separate
- * pass so that the flux loops carry no reduction; the caller reduces over the ranks once).
- * Right after fa_fv_divergence with the same phi, whose halo it reads. */
-void fa_fv_max_speed_local(const fa_fv_t *fv, const double *phi, double umax[3]);
+/* out = -div(rho u), u = -grad(phi) on faces: (phi_c - phi_{c+1})/h. umax (or NULL):
+ * umax[a] = max |u| over this process's faces of axis a, 0 beyond dim (for the explicit step
+ * bound; the caller reduces over the ranks). */
+void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out, double umax[3]);
 
 #endif

@@ -36,12 +36,10 @@ static int rhs(fa_solver_t *s, const double *y, double *ydot, int want_speed)
     double um[3] = {0, 0, 0};
     for (int i = 0; i < s->N; i++) {
         fa_spectral_inverse_species(s->sp, i, s->fv->phi);
-        fa_fv_divergence(s->fv, rho[i], s->fv->phi, ydot + i * s->nloc);
-        if (want_speed) { /* a separate pass: the flux loops carry no reduction */
-            double umi[3];
-            fa_fv_max_speed_local(s->fv, s->fv->phi, umi);
+        double umi[3];
+        fa_fv_divergence(s->fv, rho[i], s->fv->phi, ydot + i * s->nloc, want_speed ? umi : NULL);
+        if (want_speed)
             for (int a = 0; a < 3; a++) um[a] = fmax(um[a], umi[a]);
-        }
     }
     if (want_speed) /* one reduction per axis for all species */
         for (int a = 0; a < 3; a++) s->umax[a] = fa_gmax(s->grid, um[a]);
@@ -88,6 +86,7 @@ static double ops_step_bound(void *user, double t, const double *y)
     for (int i = 0; i < s->N; i++) {
         double mx = 0;
         const double *yi = y + i * s->nloc;
+#pragma omp simd reduction(max : mx)
         for (long c = 0; c < s->nloc; c++) mx = fa_max2(mx, yi[c]);
         lam = fa_max2(lam, fa_gmax(s->grid, mx) * s->stiff[i]);
     }
