@@ -101,7 +101,7 @@ done
 # bench's integer options: a value beyond int is refused, not wrapped (4294967298 became dim 2)
 "$FRACAGG" bench --dim 4294967298 > bench.txt 2>&1
 code=$?
-check "fracagg bench --dim 4294967298: exit 2, the option named" sh -c "[ $code -eq 2 ] && grep -q 'dim 4294967298' bench.txt"
+check "fracagg bench --dim 4294967298: exit 2, the option named" sh -c "[ $code -eq 2 ] && grep -q -- '--dim: 4294967298 is outside 1 .. 3' bench.txt"
 
 # the README's example configuration, as printed there, runs
 sed -n '/^A configuration is an INI file/,/^Examples/p' "$readme" | sed -n 's/^    //p' > readme.ini

@@ -128,7 +128,7 @@ fi
 # bad usage
 expect 2 "--s S is required" "no --s" "$FRACAGG" verify-hs grow.nc
 expect 2 "no run file given" "no file" "$FRACAGG" verify-hs --s 4
-expect 2 "--C needs a number, got 'x'" "--C not a number" "$FRACAGG" verify-hs grow.nc --s 4 --C x
+expect 2 "--C: 'x' is not a number" "--C not a number" "$FRACAGG" verify-hs grow.nc --s 4 --C x
 expect 2 "the lemma's constant is positive" "--C not positive" "$FRACAGG" verify-hs grow.nc --s 4 --C -1
 expect 2 "--C and --calibrate exclude each other" "--C with --calibrate" "$FRACAGG" verify-hs grow.nc --s 4 --C 1 --calibrate
 expect 2 "unknown option '--bogus'" "unknown option" "$FRACAGG" verify-hs grow.nc --s 4 --bogus

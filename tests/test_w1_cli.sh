@@ -83,6 +83,13 @@ if [ $? -eq 0 ] && [ "$(grep -c '^species' one.txt)" -eq 1 ] && grep -q '^specie
 else
     bad "2D: --species 2 --time 0"; cat one.txt
 fi
+# every option also as --name=value, with the same result
+"$FRACAGG" w1 a.nc b.nc --species=2 --time=0 > one_eq.txt 2>&1
+check "2D: --species=2 --time=0 as --species 2 --time 0" cmp -s one.txt one_eq.txt
+"$FRACAGG" w1 a.nc b.nc --tol 1e-5 --max-iter 5000 > tol.txt 2>&1
+"$FRACAGG" w1 a.nc b.nc --tol=1e-5 --max-iter=5000 > tol_eq.txt 2>&1
+check "2D: --tol=1e-5 --max-iter=5000 as --tol 1e-5 --max-iter 5000" \
+    sh -c "grep -q '^total: W1 = ' tol.txt && cmp -s tol.txt tol_eq.txt"
 
 # 1D: exact. A plateau of mass 1.5 on [-2, 0] (edges on cell faces) shifted by 3 on L = 24
 cat > one.ini <<'INI'

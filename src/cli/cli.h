@@ -35,6 +35,15 @@ int cli_exit_code(int status);
 /* Log handler writing "fracagg: ..." lines on stderr; verbosity -1 quiet, 0 normal, 1 verbose. */
 void cli_set_verbosity(int verbosity);
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 (value in *val, *i past it), 0 (another
+ * argument), -1 (no value; message printed). */
+int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val);
+
+/* The whole of `text` as a finite number, or an integer in [lo, hi]; 0, or -1 with the message
+ * "fracagg CMD: OPT: 'TEXT' is not a number" (an integer, or out of range) printed. */
+int cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
+int cli_parse_long(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out);
+
 /* Options shared by the commands that take a configuration. */
 typedef struct {
     const char *config;

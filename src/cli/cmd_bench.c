@@ -1,7 +1,6 @@
 /* fracagg bench: one right-hand side against its FFT lower bound. */
 #include <config.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +15,27 @@ int cmd_bench(int argc, char **argv)
     long cells = 256;
     const char *scheme = "muscl", *limiter = "vanalbada", *planning = "auto";
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--measure")) { planning = "measure"; continue; }
-        if (!strcmp(a, "--estimate")) { planning = "estimate"; continue; }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { cli_command_help("bench", stdout); return FA_EXIT_OK; }
-        if (!v) { fprintf(stderr, "fracagg bench: option '%s' needs a value\n", a); return FA_EXIT_USAGE; }
-        char *end;
-        errno = 0;
-        long n = strtol(v, &end, 10);
-        int numeric = *v && !*end && errno == 0 && n >= INT_MIN && n <= INT_MAX; /* no silent wrap in (int) */
-        if (!strcmp(a, "--dim") && numeric) dim = (int)n;
-        else if (!strcmp(a, "--cells") && numeric) cells = n;
-        else if (!strcmp(a, "--species") && numeric) species = (int)n;
-        else if (!strcmp(a, "--reps") && numeric) reps = (int)n;
-        else if (!strcmp(a, "--threads") && numeric) threads = (int)n;
-        else if (!strcmp(a, "--scheme")) scheme = v;
-        else if (!strcmp(a, "--limiter")) limiter = v;
-        else { fprintf(stderr, "fracagg bench: bad option '%s %s'\n", a, v); return FA_EXIT_USAGE; }
-        i++;
-    }
-    if (dim < 1 || dim > 3 || cells < 2 || species < 1 || species > 64 || reps < 1 || threads < 1) {
-        fprintf(stderr, "fracagg bench: need 1 <= dim <= 3, cells >= 2, 1 <= species <= 64, reps >= 1, threads >= 1\n");
-        return FA_EXIT_USAGE;
+        const char *a = argv[i], *v;
+        long n;
+        int m;
+        if (!strcmp(a, "--measure")) planning = "measure";
+        else if (!strcmp(a, "--estimate")) planning = "estimate";
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { cli_command_help("bench", stdout); return FA_EXIT_OK; }
+        else if ((m = cli_option_value("bench", argc, argv, &i, "--scheme", &v))) { if (m < 0) return FA_EXIT_USAGE; scheme = v; }
+        else if ((m = cli_option_value("bench", argc, argv, &i, "--limiter", &v))) { if (m < 0) return FA_EXIT_USAGE; limiter = v; }
+        else if ((m = cli_option_value("bench", argc, argv, &i, "--cells", &v))) {
+            if (m < 0 || cli_parse_long("bench", "--cells", v, 2, LONG_MAX, &cells)) return FA_EXIT_USAGE;
+        } else {
+            /* the int options: values beyond int are refused, not wrapped */
+            static const char *const names[] = {"--dim", "--species", "--reps", "--threads"};
+            int *const dest[] = {&dim, &species, &reps, &threads};
+            const long lo[] = {1, 1, 1, 1}, hi[] = {3, 64, INT_MAX, INT_MAX};
+            int k = 0;
+            while (k < 4 && !(m = cli_option_value("bench", argc, argv, &i, names[k], &v))) k++;
+            if (k == 4) { fprintf(stderr, "fracagg bench: unknown option '%s'\n", a); return FA_EXIT_USAGE; }
+            if (m < 0 || cli_parse_long("bench", names[k], v, lo[k], hi[k], &n)) return FA_EXIT_USAGE;
+            *dest[k] = (int)n;
+        }
     }
     /* S species: Riesz self-repulsion (alpha = d/2), Gaussian cross-attraction, Gaussian blobs */
     size_t cap = 4096 + 512 * (size_t)species * species;

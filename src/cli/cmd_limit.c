@@ -1,7 +1,6 @@
 /* fracagg limit: the small-inertia sweep and its table of rates. */
 #include <config.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,33 +17,24 @@ static int parse_eps(int argc, char **argv, int i, void *user)
 {
     eps_list_t *e = user;
     const char *v = NULL;
-    if (!strcmp(argv[i], "--eps")) {
-        if (i + 1 >= argc) {
-            fprintf(stderr, "fracagg limit: --eps needs a list, e.g. --eps 0.04,0.02,0.01\n");
-            return -1;
-        }
-        v = argv[i + 1];
-    } else if (!strncmp(argv[i], "--eps=", 6)) {
-        v = argv[i] + 6;
-    } else {
-        return 0;
-    }
+    int at = i, m = cli_option_value("limit", argc, argv, &at, "--eps", &v);
+    if (m <= 0) return m;
     char *copy = strdup(v), *save = NULL;
     if (!copy) return -1;
     e->n = 0;
     for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        char *end;
-        errno = 0;
-        double x = strtod(tok, &end);
-        if (*end || end == tok || errno || !(x > 0) || !isfinite(x) || e->n == 64) {
-            fprintf(stderr, "fracagg limit: --eps %s: '%s' is not a positive number (at most 64 values)\n", v, tok);
+        double x = 0;
+        int bad = e->n == 64 || cli_parse_double("limit", "--eps", tok, &x);
+        if (!bad && !(x > 0)) fprintf(stderr, "fracagg limit: --eps %s: '%s' is not a positive number\n", v, tok);
+        if (e->n == 64) fprintf(stderr, "fracagg limit: --eps %s: at most 64 values\n", v);
+        if (bad || !(x > 0)) {
             free(copy);
             return -1;
         }
         e->eps[e->n++] = x;
     }
     free(copy);
-    return !strcmp(argv[i], "--eps") ? 2 : 1;
+    return at - i + 1; /* argv entries consumed */
 }
 
 static void print_row(const fa_limit_row_t *r, int index, int count, void *user)

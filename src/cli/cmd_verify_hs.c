@@ -3,7 +3,6 @@
  * checks against a given constant (--C), or prints the largest C_emp (--calibrate). */
 #include <config.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,38 +23,6 @@ typedef struct {
     int have_s, have_C, calibrate, any_s, per_species, tsv, strict;
 } vargs_t;
 
-static int parse_real(const char *opt, const char *text, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
-        fprintf(stderr, "fracagg verify-hs: %s needs a number, got '%s'\n", opt, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* --name VALUE or --name=VALUE; returns 1 (matched, value in *val), 0 (other option), -1 (no value) */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t len = strlen(name);
-    if (strcmp(argv[*i], name) == 0) {
-        if (*i + 1 >= argc) {
-            fprintf(stderr, "fracagg verify-hs: option '%s' needs a value\n", name);
-            return -1;
-        }
-        *val = argv[++*i];
-        return 1;
-    }
-    if (strncmp(argv[*i], name, len) == 0 && argv[*i][len] == '=') {
-        *val = argv[*i] + len + 1;
-        return 1;
-    }
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, vargs_t *a)
 {
     memset(a, 0, sizeof *a);
@@ -65,22 +32,22 @@ static int parse_args(int argc, char **argv, vargs_t *a)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *val;
         int m;
-        if ((m = opt_value(argc, argv, &i, "--s", &val))) {
-            if (m < 0 || parse_real("--s", val, &a->s)) return -1;
+        if ((m = cli_option_value("verify-hs", argc, argv, &i, "--s", &val))) {
+            if (m < 0 || cli_parse_double("verify-hs", "--s", val, &a->s)) return -1;
             if (a->s < 0) {
                 fprintf(stderr, "fracagg verify-hs: --s %g: the order must be >= 0\n", a->s);
                 return -1;
             }
             a->have_s = 1;
-        } else if ((m = opt_value(argc, argv, &i, "--C", &val))) {
-            if (m < 0 || parse_real("--C", val, &a->C)) return -1;
+        } else if ((m = cli_option_value("verify-hs", argc, argv, &i, "--C", &val))) {
+            if (m < 0 || cli_parse_double("verify-hs", "--C", val, &a->C)) return -1;
             if (!(a->C > 0)) {
                 fprintf(stderr, "fracagg verify-hs: --C %g: the lemma's constant is positive\n", a->C);
                 return -1;
             }
             a->have_C = 1;
-        } else if ((m = opt_value(argc, argv, &i, "--max-share", &val))) {
-            if (m < 0 || parse_real("--max-share", val, &a->max_share)) return -1;
+        } else if ((m = cli_option_value("verify-hs", argc, argv, &i, "--max-share", &val))) {
+            if (m < 0 || cli_parse_double("verify-hs", "--max-share", val, &a->max_share)) return -1;
             if (!(a->max_share > 0 && a->max_share < 1)) {
                 fprintf(stderr, "fracagg verify-hs: --max-share %g: must lie in (0, 1)\n", a->max_share);
                 return -1;

@@ -2,7 +2,7 @@
  * species by species, and their sum (the N-tuple distance of the paper). */
 #include <config.h>
 
-#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,32 +10,6 @@
 #include "cli.h"
 
 #define FA_W1_OUT (64 * 256) /* the table: up to 64 species of < 256 characters */
-
-static int parse_double(const char *opt, const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno || !isfinite(v)) {
-        fprintf(stderr, "fracagg w1: %s: '%s' is not a number\n", opt, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int parse_long(const char *opt, const char *s, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end != '\0' || errno) {
-        fprintf(stderr, "fracagg w1: %s: '%s' is not an integer\n", opt, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
 
 static void describe_grid(const fa_grid_t *g, char *buf, size_t len)
 {
@@ -70,30 +44,25 @@ int cmd_w1(int argc, char **argv)
             cli_command_help("w1", stdout);
             return FA_EXIT_OK;
         }
-        if (strcmp(arg, "--species") == 0 || strcmp(arg, "--time") == 0 || strcmp(arg, "--tol") == 0 ||
-            strcmp(arg, "--max-iter") == 0) {
-            if (++i >= argc) {
-                fprintf(stderr, "fracagg w1: option '%s' needs a value\n", arg);
+        const char *val;
+        int m;
+        if ((m = cli_option_value("w1", argc, argv, &i, "--species", &val))) {
+            if (m < 0 || cli_parse_long("w1", "--species", val, LONG_MIN, INT_MAX, &species)) return FA_EXIT_USAGE;
+            if (species < 1) {
+                fprintf(stderr, "fracagg w1: --species %s: species are numbered from 1\n", val);
                 return FA_EXIT_USAGE;
             }
-            const char *val = argv[i], *why = NULL;
-            if (strcmp(arg, "--species") == 0) {
-                if (parse_long(arg, val, &species)) return FA_EXIT_USAGE;
-                if (species < 1) why = "species are numbered from 1";
-            } else if (strcmp(arg, "--time") == 0) {
-                if (parse_double(arg, val, &time)) return FA_EXIT_USAGE;
-                has_time = 1;
-            } else if (strcmp(arg, "--tol") == 0) {
-                if (parse_double(arg, val, &tol)) return FA_EXIT_USAGE;
-                if (!(tol > 0 && tol < 1)) why = "the relative tolerance must lie in (0, 1)";
-            } else {
-                if (parse_long(arg, val, &max_iter)) return FA_EXIT_USAGE;
-                if (max_iter < 1 || max_iter > 100000000) why = "the iteration limit must lie in 1 .. 1e8";
-            }
-            if (why) {
-                fprintf(stderr, "fracagg w1: %s %s: %s\n", arg, val, why);
+        } else if ((m = cli_option_value("w1", argc, argv, &i, "--time", &val))) {
+            if (m < 0 || cli_parse_double("w1", "--time", val, &time)) return FA_EXIT_USAGE;
+            has_time = 1;
+        } else if ((m = cli_option_value("w1", argc, argv, &i, "--tol", &val))) {
+            if (m < 0 || cli_parse_double("w1", "--tol", val, &tol)) return FA_EXIT_USAGE;
+            if (!(tol > 0 && tol < 1)) {
+                fprintf(stderr, "fracagg w1: --tol %s: the relative tolerance must lie in (0, 1)\n", val);
                 return FA_EXIT_USAGE;
             }
+        } else if ((m = cli_option_value("w1", argc, argv, &i, "--max-iter", &val))) {
+            if (m < 0 || cli_parse_long("w1", "--max-iter", val, 1, 100000000, &max_iter)) return FA_EXIT_USAGE;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             fprintf(stderr, "fracagg w1: unknown option '%s'\n", arg);
             cli_command_help("w1", stderr);

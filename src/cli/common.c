@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
+#include <math.h>
 #include <sys/statvfs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,27 +47,75 @@ void cli_set_verbosity(int v)
     fa_log_set_handler(log_to_stderr, NULL, v < 0 ? FA_LOG_ERROR : v == 0 ? FA_LOG_WARN : FA_LOG_INFO);
 }
 
+int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t len = strlen(name);
+    if (strcmp(argv[*i], name) == 0) {
+        if (*i + 1 >= argc) {
+            fprintf(stderr, "fracagg %s: option '%s' needs a value\n", cmd, name);
+            return -1;
+        }
+        *val = argv[++*i];
+        return 1;
+    }
+    if (strncmp(argv[*i], name, len) == 0 && argv[*i][len] == '=') {
+        *val = argv[*i] + len + 1;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        fprintf(stderr, "fracagg %s: %s: '%s' is not a number\n", cmd, opt, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno) {
+        fprintf(stderr, "fracagg %s: %s: '%s' is not an integer\n", cmd, opt, text);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        if (hi == LONG_MAX)
+            fprintf(stderr, "fracagg %s: %s: %ld is below %ld\n", cmd, opt, v, lo);
+        else
+            fprintf(stderr, "fracagg %s: %s: %ld is outside %ld .. %ld\n", cmd, opt, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_args_t *a,
                           cli_extra_fn extra, void *user)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            if (++i >= argc) goto missing;
-            a->output = argv[i];
-        } else if (strncmp(arg, "--output=", 9) == 0) {
-            a->output = arg + 9;
-        } else if (strcmp(arg, "--set") == 0) {
-            if (++i >= argc) goto missing;
+        const char *arg = argv[i], *val;
+        int m;
+        if ((m = cli_option_value(cmd, argc, argv, &i, "-o", &val)) ||
+            (m = cli_option_value(cmd, argc, argv, &i, "--output", &val))) {
+            if (m < 0) return -1;
+            a->output = val;
+        } else if ((m = cli_option_value(cmd, argc, argv, &i, "--set", &val))) {
+            if (m < 0) return -1;
             if (a->nsets == 256) {
                 fprintf(stderr, "fracagg %s: more than 256 --set options\n", cmd);
                 return -1;
             }
-            a->sets[a->nsets++] = argv[i];
-        } else if (strncmp(arg, "--set=", 6) == 0) {
-            if (a->nsets == 256) return -1;
-            a->sets[a->nsets++] = arg + 6;
+            a->sets[a->nsets++] = val;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->verbosity = -1;
         } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
@@ -88,10 +138,6 @@ int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_arg
                 return -1;
             }
         }
-        continue;
-    missing:
-        fprintf(stderr, "fracagg %s: option '%s' needs a value\n", cmd, arg);
-        return -1;
     }
     return 0;
 }
