@@ -43,6 +43,9 @@ int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k);
 /** Size in bytes of a run file of the model with `records` records (-1: all output times). */
 double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records);
 
+/** Size in bytes that `records` more records add to such a file (what an append needs). */
+double fa_output_estimate_append_bytes(const fa_model_t *m, int kinetic, int records);
+
 /** Open an existing run file of the same model layout (grid, species, H^s orders) to append
  *  records after its last one. */
 int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out);

@@ -144,7 +144,8 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     int nrec = 0;
     fa_model_output_times(m, &nrec);
     if (cli_check_writable(out) != 0 ||
-        cli_check_space(out, fa_output_estimate_bytes(m, kinetic, cont ? nrec - 1 : nrec) - (cont ? 40000 : 0)) != 0) {
+        cli_check_space(out, cont ? fa_output_estimate_append_bytes(m, kinetic, nrec - 1)
+                                  : fa_output_estimate_bytes(m, kinetic, nrec)) != 0) {
         free(stored);
         fa_model_free(m);
         return FA_EXIT_USAGE;

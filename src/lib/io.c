@@ -307,13 +307,19 @@ static int create_root(fa_output_t *o, const fa_model_t *m)
     return rc;
 }
 
-double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
+double fa_output_estimate_append_bytes(const fa_model_t *m, int kinetic, int records)
 {
     double cells = (double)m->grid->ntotal, N = m->nspecies, d = m->grid->dim;
     double rec = 8 * (N * cells + N + 1 + 2 * N * m->nhs + m->nhs) + 4 * 6;
     if (kinetic) rec += 8 * (N * cells * (1 + d) + 4 * N);
-    double fixed = 40000 + 16 * (m->grid->n[0] + m->grid->n[1] + m->grid->n[2]) + 65 * N;
-    return fixed + rec * (records < 0 ? m->nout : records);
+    return rec * (records < 0 ? m->nout : records);
+}
+
+double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
+{
+    /* header, attributes, configuration text, coordinates */
+    double fixed = 40000 + 16 * (m->grid->n[0] + m->grid->n[1] + m->grid->n[2]) + 65 * m->nspecies;
+    return fixed + fa_output_estimate_append_bytes(m, kinetic, records);
 }
 
 /* ---- appending --------------------------------------------------------------------- */
