@@ -40,7 +40,7 @@ typedef struct {
     int prec_levels;        /**< FFT preconditioner: density levels interpolated (1 = rho_max only) */
     fa_nvector_kind_t nvector; /**< BDF/Adams state vector implementation */
     int threads;
-    long max_steps;         /**< per output interval; 0 = unlimited */
+    long max_steps;         /**< most time steps in a run (>= 1): more stops it as failed */
     double cfl;             /**< SSP-RK3: fraction of the positivity/stability step bound */
     int fft_measure;        /**< FFTW_MEASURE planning ([solver] fft_planning; auto: grids of
                                  FA_FFT_MEASURE_CELLS cells or more) */
@@ -73,8 +73,10 @@ const char *fa_limiter_name(int index); /**< NULL past the end of the table */
 int fa_solver_create(const fa_model_t *m, fa_solver_t **out);
 void fa_solver_free(fa_solver_t *s);
 
-/** Integrate to time tout (>= current time). FA_ESOLVER / FA_ENUMERIC on failure (message
- *  says when and why; the state stays at the last good time); FA_EINTERRUPT if
+/** Integrate to time tout (>= current time). On failure the message says when and why:
+ *  FA_ESOLVER (CVODE failed, max_steps reached: the state is the last completed step) or
+ *  FA_ENUMERIC (a step produced a non-finite value or a density negative beyond the method's
+ *  tolerance: the state and time are that step's, for a post-mortem). FA_EINTERRUPT if
  *  fa_solver_interrupt() was called (the state is the last completed step). */
 int fa_solver_advance(fa_solver_t *s, double tout);
 

@@ -12,10 +12,6 @@
 
 enum { FA_LIM_NONE = -1, FA_LIM_MINMOD, FA_LIM_VANALBADA, FA_LIM_VANLEER, FA_LIM_MC, FA_LIM_SUPERBEE, FA_LIM_CENTRAL = 100 };
 
-/* min/max as plain comparisons: libm's fmin/fmax are calls (NaN rules) and stop vectorisation */
-static inline double fa_min2(double a, double b) { return a < b ? a : b; }
-static inline double fa_max2(double a, double b) { return a > b ? a : b; }
-
 /* Limited slope from the forward difference a = r[c+1] - r[c] and backward b = r[c] - r[c-1].
  * Every limiter here returns 0 unless a and b agree in sign and stays within 2 min(|a|,|b|),
  * so face values r[c] +- slope/2 lie between the neighbours' values: positive, no new extrema. */

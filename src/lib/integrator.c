@@ -238,7 +238,52 @@ static int stop_requested(const fa_integrator_t *it)
     return (it->distributed ? fa_reduce_max(stop) : stop) > 0;
 }
 
-static int check(fa_integrator_t *it) { return it->ops.check ? it->ops.check(it->ops.user, it->t, it->y) : FA_OK; }
+static double reduce_min(const fa_integrator_t *it, double x) { return it->distributed ? fa_reduce_min(x) : x; }
+static double reduce_max(const fa_integrator_t *it, double x) { return it->distributed ? fa_reduce_max(x) : x; }
+
+/* Is the state acceptable? Finite everywhere, and the densities (the first nonneg_len
+ * entries) not below -slack: rounding for SSP-RK3, the tolerances for CVODE (which projects
+ * small constraint violations), no bound for the central scheme (not positivity preserving).
+ * One vectorised pass (v - v is 0 unless v is NaN or infinite, and then poisons the sum);
+ * only a failing state is searched for its first bad entry. Every rank takes the same
+ * decision. */
+static int check(fa_integrator_t *it)
+{
+    const double *y = it->y;
+    long len = it->len, nd = it->nonneg_len, bad = -1;
+    double mn = 0, mx = 0, probe = 0, t = it->t;
+#pragma omp simd reduction(min : mn) reduction(max : mx) reduction(+ : probe)
+    for (long c = 0; c < nd; c++) {
+        double v = y[c];
+        mn = fa_min2(mn, v);
+        mx = fa_max2(mx, v);
+        probe += v - v;
+    }
+#pragma omp simd reduction(+ : probe)
+    for (long c = nd; c < len; c++) probe += y[c] - y[c];
+    if (!(probe == 0))
+        for (long c = 0; c < len && bad < 0; c++)
+            if (!isfinite(y[c])) bad = c;
+    double nonfinite = reduce_max(it, bad >= 0 ? 1.0 : 0.0);
+    mn = reduce_min(it, mn);
+    mx = reduce_max(it, mx);
+    const char *dens = it->ops.density_name ? it->ops.density_name : "density";
+    long block = it->ops.species_len > 0 ? it->ops.species_len : nd;
+    if (nonfinite > 0) {
+        if (bad < 0) return FA_ERROR(FA_ENUMERIC, "a %s became non-finite at t = %.9g (on another process)", dens, t);
+        if (bad < nd)
+            return FA_ERROR(FA_ENUMERIC, "the %s of species %ld became %g at t = %.9g (cell %ld)", dens,
+                            bad / block + 1, y[bad], t, bad % block);
+        return FA_ERROR(FA_ENUMERIC, "the %s became %g at t = %.9g", it->ops.rest_name ? it->ops.rest_name : "state",
+                        y[bad], t);
+    }
+    double slack = it->opt.method == FA_METHOD_SSPRK3 ? 1e3 * DBL_EPSILON * mx : 10 * (it->opt.atol + it->opt.rtol * mx);
+    if (it->opt.scheme == FA_SCHEME_CENTRAL) slack = INFINITY;
+    if (mn < -slack)
+        return FA_ERROR(FA_ENUMERIC, "the %s became negative (%g, beyond the tolerance %g) at t = %.9g", dens, mn,
+                        slack, t);
+    return FA_OK;
+}
 
 static void report(fa_integrator_t *it, long steps)
 {

@@ -18,9 +18,13 @@ typedef struct {
     int (*psolve)(void *user, double t, const double *r, double *z, double gamma);
     /* SSP-RK3: the largest stable/positive step at y, right after rhs(y, stage 0). */
     double (*step_bound)(void *user, double t, const double *y);
-    /* Is the state acceptable (finite, positive where it must be)? FA_ENUMERIC with a message. */
-    int (*check)(void *user, double t, const double *y);
     void *user;
+    /* For the state check after every step (finite everywhere, the densities not negative
+     * beyond what the method allows) and its messages: the local cells of one species (the
+     * densities are species blocks of that length), and what the densities and the rest of
+     * the state are called ("density"; "kinetic density", "kinetic momentum"). */
+    long species_len;
+    const char *density_name, *rest_name;
 } fa_integrator_ops_t;
 
 typedef struct fa_integrator fa_integrator_t;

@@ -12,6 +12,10 @@
 
 #define FA_MAX_SPECIES 64 /* [species] count is checked against this */
 
+/* min/max as plain comparisons: libm's fmin/fmax are calls (NaN rules) and stop vectorisation */
+static inline double fa_min2(double a, double b) { return a < b ? a : b; }
+static inline double fa_max2(double a, double b) { return a > b ? a : b; }
+
 /* Hot loops compiled for AVX-512 and AVX2 as well as the baseline, chosen at run time
  * (GCC's function multi-versioning; elsewhere, the baseline only). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)

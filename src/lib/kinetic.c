@@ -215,30 +215,6 @@ static int moment_psolve(void *user, double t, const double *r, double *z, doubl
     return FA_OK;
 }
 
-static int moment_check(void *user, double t, const double *y)
-{
-    fa_kinetic_t *k = user;
-    long nr = (long)k->N * k->nloc, len = nr * (1 + k->d), bad = -1;
-    double mn = 0, mx = 0;
-    for (long c = 0; c < len; c++) {
-        if (!isfinite(y[c])) {
-            if (bad < 0) bad = c;
-            continue;
-        }
-        if (c < nr) mn = fmin(mn, y[c]), mx = fmax(mx, y[c]);
-    }
-    mn = fa_gmin(k->g, mn);
-    mx = fa_gmax(k->g, mx);
-    if (fa_gmax(k->g, bad >= 0 ? 1.0 : 0.0) > 0)
-        return FA_ERROR(FA_ENUMERIC, "the kinetic %s became non-finite at t = %.9g",
-                        bad >= 0 && bad < nr ? "density" : "state", t);
-    double slack = 10 * (k->sopt.atol + k->sopt.rtol * mx);
-    if (k->sopt.scheme == FA_SCHEME_CENTRAL) slack = INFINITY;
-    if (mn < -slack)
-        return FA_ERROR(FA_ENUMERIC, "the kinetic density became negative (%g) at t = %.9g", mn, t);
-    return FA_OK;
-}
-
 static int moment_create(fa_kinetic_t *k)
 {
     const fa_model_t *m = k->model;
@@ -280,7 +256,8 @@ static int moment_create(fa_kinetic_t *k)
     if (!rc && k->sopt.method == FA_METHOD_BDF && k->sopt.preconditioner == FA_PRECOND_FFT)
         rc = fa_sprec_create(k->sp, k->sopt.prec_levels, &k->prec);
     if (!rc) {
-        fa_integrator_ops_t ops = {.rhs = moment_rhs, .check = moment_check, .user = k};
+        fa_integrator_ops_t ops = {.rhs = moment_rhs, .user = k, .species_len = n,
+                                   .density_name = "kinetic density", .rest_name = "kinetic momentum"};
         if (k->prec) ops.psetup = moment_psetup, ops.psolve = moment_psolve;
         rc = fa_integrator_create(len, (long)N * n, m->t_start, y0, &k->sopt, &ops, k->g->distributed, &k->it);
     }

@@ -2,7 +2,6 @@
  * step bound and the state check, handed to the time integrator (integrator.c). */
 #include "internal.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,41 +95,6 @@ static double ops_step_bound(void *user, double t, const double *y)
     return dt;
 }
 
-/* A state is acceptable if finite and nonnegative up to what the method may leave: rounding
- * (explicit method) or the absolute tolerance (CVODE projects small constraint violations). */
-static int ops_check(void *user, double t, const double *y)
-{
-    fa_solver_t *s = user;
-    long len = (long)s->N * s->nloc, bad = -1;
-    /* one vectorised pass: v - v is 0 unless v is NaN or infinite, and then poisons the sum;
-     * only a failing state is searched for its first bad cell */
-    double mn = 0, mx = 0, probe = 0;
-#pragma omp simd reduction(min : mn) reduction(max : mx) reduction(+ : probe)
-    for (long c = 0; c < len; c++) {
-        double v = y[c];
-        mn = fa_min2(mn, v);
-        mx = fa_max2(mx, v);
-        probe += v - v;
-    }
-    if (!(probe == 0))
-        for (long c = 0; c < len && bad < 0; c++)
-            if (!isfinite(y[c])) bad = c;
-    /* every rank takes the same decision */
-    double nonfinite = fa_gmax(s->grid, bad >= 0 ? 1.0 : 0.0);
-    mn = fa_gmin(s->grid, mn);
-    mx = fa_gmax(s->grid, mx);
-    if (nonfinite > 0)
-        return bad >= 0 ? FA_ERROR(FA_ENUMERIC, "the density of species %ld became %g at t = %.9g (cell %ld)",
-                                   bad / s->nloc + 1, y[bad], t, bad % s->nloc)
-                        : FA_ERROR(FA_ENUMERIC, "a density became non-finite at t = %.9g (on another process)", t);
-    double slack = s->opt.method == FA_METHOD_SSPRK3 ? 1e3 * DBL_EPSILON * mx : 10 * (s->opt.atol + s->opt.rtol * mx);
-    if (s->opt.scheme == FA_SCHEME_CENTRAL) slack = INFINITY; /* not positivity preserving */
-    if (mn < -slack)
-        return FA_ERROR(FA_ENUMERIC, "the density became negative (%g, beyond the tolerance %g) at t = %.9g", mn,
-                        slack, t);
-    return FA_OK;
-}
-
 /* ---- creation ---------------------------------------------------------------------- */
 
 static int stiffness(fa_solver_t *s)
@@ -171,7 +135,8 @@ int fa_solver_create(const fa_model_t *m, fa_solver_t **out)
         rc = FA_ERROR(FA_ENOMEM, "out of memory for the state");
     for (int i = 0; !rc && i < s->N; i++) rc = fa_model_initial(m, i, y0 + i * s->nloc);
     if (!rc) {
-        fa_integrator_ops_t ops = {.rhs = ops_rhs, .step_bound = ops_step_bound, .check = ops_check, .user = s};
+        fa_integrator_ops_t ops = {.rhs = ops_rhs, .step_bound = ops_step_bound, .user = s,
+                                   .species_len = s->nloc, .density_name = "density"};
         if (s->prec) ops.psetup = ops_psetup, ops.psolve = ops_psolve;
         rc = fa_integrator_create((long)s->N * s->nloc, (long)s->N * s->nloc, m->t_start, y0, &s->opt, &ops,
                                   m->grid->distributed, &s->it);
