@@ -93,24 +93,31 @@ int main(void)
     const int nlims = (int)(sizeof lims / sizeof lims[0]);
     unsigned long seed = 12345;
     double worst = 0, worst_sum = 0, worst_speed = 0;
-    int ncases = (int)(sizeof cases / sizeof cases[0]), failures = 0;
-    for (int ci = 0; ci < ncases; ci++) {
+    int ncases = (int)(sizeof cases / sizeof cases[0]), failures = 0, thread_mismatch = 0;
+    /* each grid twice: random densities, then flat data with vacuum (zeros and a constant
+     * between random cells), where slopes meet a * b = 0 and equal neighbours */
+    for (int cd = 0; cd < 2 * ncases; cd++) {
+        int ci = cd % ncases, flat = cd >= ncases;
         double L[3] = {2.0, 3.0, 5.0};
         fa_grid_t *g;
         if (fa_grid_create(cases[ci].d, cases[ci].n, L, &g)) return 99;
         long n = fa_grid_local_cells(g);
         double *r = fftw_malloc((size_t)n * sizeof(double)), *p = fftw_malloc((size_t)n * sizeof(double));
         double *out = fftw_malloc((size_t)n * sizeof(double)), *ref = malloc((size_t)n * sizeof(double));
-        double *out2 = fftw_malloc((size_t)n * sizeof(double));
+        double *out2 = fftw_malloc((size_t)n * sizeof(double)), *out1 = fftw_malloc((size_t)n * sizeof(double));
+        double umax1[3] = {0, 0, 0};
         for (long c = 0; c < n; c++) { /* deterministic pseudo-random data */
             seed = seed * 6364136223846793005UL + 1442695040888963407UL;
             r[c] = 0.1 + (double)(seed >> 11) / 9007199254740992.0;
+            if (flat && (seed >> 7) % 3 == 0) r[c] = 0;
+            if (flat && (seed >> 7) % 3 == 1) r[c] = 0.7;
             seed = seed * 6364136223846793005UL + 1442695040888963407UL;
             p[c] = (double)(seed >> 11) / 9007199254740992.0 - 0.5;
         }
-        for (int run = 0; run < 2 * nlims; run++) {
-            /* each scheme with one thread, then two (blocks of planes that start mid-stack) */
-            int li = run % nlims, threads = 1 + run / nlims;
+        for (int run = 0; run < 3 * nlims; run++) {
+            /* each scheme with one thread, then two and three (blocks of planes that start and
+             * end mid-stack): the same bits, since every face is computed the same way */
+            int li = run / 3, threads = 1 + run % 3;
             int upwind = li == 5, central = li == 6, lim = upwind || central ? 0 : fa_limiter_lookup(lims[li]);
             fa_scheme_t scheme = upwind ? FA_SCHEME_UPWIND : central ? FA_SCHEME_CENTRAL : FA_SCHEME_MUSCL;
             fa_fv_t *fv;
@@ -120,6 +127,14 @@ int main(void)
             fa_fv_divergence(fv, r, p, out2, NULL); /* the loop without the speeds: checked too */
             reference(g, upwind ? -1 : li, r, p, ref);
             reference_speed(g, p, uref);
+            if (threads == 1) {
+                memcpy(out1, out, (size_t)n * sizeof(double));
+                memcpy(umax1, umax, sizeof umax);
+            } else if (memcmp(out1, out, (size_t)n * sizeof(double)) || memcmp(umax1, umax, sizeof umax)) {
+                thread_mismatch++;
+                tl_check(0, "%dD %ldx%ldx%ld %s: %d threads differ from one", cases[ci].d, cases[ci].n[0],
+                         cases[ci].n[1], cases[ci].n[2], lims[li], threads);
+            }
             for (int a = 0; a < 3; a++) /* -(p1 - p0) (1/h) against |p1 - p0| / h: an ulp or two */
                 worst_speed = fmax(worst_speed, fabs(umax[a] - uref[a]) / (uref[a] > 0 ? uref[a] : 1));
             double err = 0, scale = 0, sum = 0, asum = 0;
@@ -144,11 +159,13 @@ int main(void)
         fftw_free(p);
         fftw_free(out);
         fftw_free(out2);
+        fftw_free(out1);
         free(ref);
         fa_grid_free(g);
     }
-    tl_check(failures == 0, "%d grids x %d schemes x 1, 2 threads, with and without speeds: divergence equals the direct formula to %.2e (relative), "
+    tl_check(failures == 0, "%d grids x random and flat data x %d schemes x 1, 2, 3 threads, with and without speeds: divergence equals the direct formula to %.2e (relative), "
              "sums to %.2e of sum |.| (conservation)", ncases, nlims, worst, worst_sum);
+    tl_check(thread_mismatch == 0, "2 and 3 threads give the same bits as one (divergence and speeds)");
     tl_check(worst_speed <= 4 * DBL_EPSILON, "max |u| per axis (explicit step bound) equals the direct "
              "maximum to %.2e (relative)", worst_speed);
     return tl_exit();

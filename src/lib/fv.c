@@ -200,12 +200,14 @@ static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_
 #define R(c) HALO(rho, rho_lo, rho_hi, c)
 #define P(c) HALO(phi, phi_lo, phi_hi, c)
     start_sweep(lim, ps, ihs, R(p0 - 2), R(p0 - 1), R(p0), R(p0 + 1), P(p0 - 1), P(p0), tmp, s_slow, f_slow);
+    /* the speeds accumulate here, not in speed[] itself: threads' entries share cache lines */
+    double sp[3] = {0, 0, 0}, *spd = speed ? sp : NULL;
     for (long c = p0; c < p1; c++) {
         const double *r = R(c), *p = P(c);
         double *o = PLANE(out, c);
         if (g->dim == 2) {
             cross_rows_t y = {R(c + 1), R(c + 2), P(c + 1), s_slow, f_slow, ihs};
-            row(lim, nx, ihx, r, p, &y, NULL, o, speed);
+            row(lim, nx, ihx, r, p, &y, NULL, o, spd);
             continue;
         }
         long ny = g->n[1];
@@ -217,10 +219,12 @@ static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_
         for (long j = 0; j < ny; j++) {
             cross_rows_t y = {ROWY(r, j + 1), ROWY(r, j + 2), ROWY(p, j + 1), s_y, f_y, 1.0 / g->h[1]};
             cross_rows_t z = {rz1 + j * nx, rz2 + j * nx, pz1 + j * nx, s_slow + j * nx, f_slow + j * nx, ihs};
-            row(lim, nx, ihx, r + j * nx, p + j * nx, &y, &z, o + j * nx, speed);
+            row(lim, nx, ihx, r + j * nx, p + j * nx, &y, &z, o + j * nx, spd);
         }
 #undef ROWY
     }
+    if (speed)
+        for (int a = 0; a < 3; a++) speed[a] = fa_max2(speed[a], sp[a]);
 #undef R
 #undef P
 #undef HALO
