@@ -87,8 +87,9 @@ int main(void)
         {2, {254, 3, 1}}, {2, {17, 300, 1}}, {2, {5, 7, 1}}, {2, {10, 9, 1}}, {2, {26, 6, 1}},
         {3, {6, 5, 4}}, {3, {260, 2, 3}}, {3, {10, 4, 5}}, {3, {19, 3, 6}},
     };
-    /* rows of 9 .. 11 and 17 .. 19 cells: the row kernel's vectors of FA_VL = 8 cells need
-     * FA_VL + 2 cells, and leave 1 .. FA_VL + 1 cells to its scalar end */
+    /* rows of 9 .. 11 and 17 .. 19 cells: the row kernel's vectors of FA_VL = 8 cells (2 in
+     * builds for 128-bit vectors: the small rows cover those) need FA_VL + 2 cells, and leave
+     * 1 .. FA_VL + 1 cells to its scalar end */
     const char *lims[] = {"minmod", "vanalbada", "vanleer", "mc", "superbee", "upwind", "central"};
     const int nlims = (int)(sizeof lims / sizeof lims[0]);
     unsigned long seed = 12345;

@@ -45,8 +45,19 @@ static inline __attribute__((always_inline)) double fa_face_flux(int lim, double
  * to be written with explicit vectors: the auto-vectoriser does not carry values between
  * iterations. Lane by lane these are the scalar formulas above (selects for the ternaries);
  * test_fv checks both paths, vector body and scalar row ends, against a direct transcription
- * of the scheme for every limiter. 64-byte vectors: one AVX-512 register, two AVX2 ones. */
+ * of the scheme for every limiter. 64-byte vectors (one AVX-512 register, two AVX2 ones) where
+ * the kernels are compiled for those or the compiler targets them; elsewhere the baseline's
+ * 128-bit vectors (SSE2, NEON), since a 64-byte vector emulated in 128-bit registers made
+ * the row kernel twice as slow as the array loops it replaced (GCC's x86-64 baseline: 512^2
+ * 2.1 against 0.93 ms). The baseline clone of a multiversioned build keeps 8 lanes: it runs
+ * only on x86 processors without AVX2. */
+#if defined(FA_MULTIVERSIONED) || defined(__AVX2__) || defined(__AVX512F__)
 #define FA_VL 8
+#define FA_V_SHIFT_LANES 7, 8, 9, 10, 11, 12, 13, 14
+#else
+#define FA_VL 2
+#define FA_V_SHIFT_LANES 1, 2
+#endif
 /* the functions below return vectors but are always inlined: no calling convention applies */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -54,9 +65,9 @@ typedef double fa_vd __attribute__((vector_size(8 * FA_VL)));
 typedef long long fa_vm __attribute__((vector_size(8 * FA_VL)));
 typedef double fa_vd_unaligned __attribute__((vector_size(8 * FA_VL), aligned(8), may_alias));
 #if defined(__clang__) || __GNUC__ >= 12
-#define FA_V_SHIFT_IN(prev, cur) __builtin_shufflevector((prev), (cur), 7, 8, 9, 10, 11, 12, 13, 14)
+#define FA_V_SHIFT_IN(prev, cur) __builtin_shufflevector((prev), (cur), FA_V_SHIFT_LANES)
 #else
-#define FA_V_SHIFT_IN(prev, cur) __builtin_shuffle((prev), (cur), (fa_vm){7, 8, 9, 10, 11, 12, 13, 14})
+#define FA_V_SHIFT_IN(prev, cur) __builtin_shuffle((prev), (cur), (fa_vm){FA_V_SHIFT_LANES})
 #endif
 /* FA_V_SHIFT_IN(prev, cur): {prev[VL-1], cur[0], ..., cur[VL-2]}, the values one cell to the left */
 

@@ -21,6 +21,7 @@ static inline double fa_max2(double a, double b) { return a > b ? a : b; }
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 #define FA_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define FA_MULTIVERSIONED 1
 #endif
 #endif
 #ifndef FA_MULTIVERSION
