@@ -71,6 +71,35 @@ typedef struct {
     double ih;                  /* 1/h of that axis */
 } cross_rows_t;
 
+/* The face between a row's cells c.. (rho R0, phi P0) and the next row's along y or z: its
+ * flux, the new carried slope and flux stored in place, max |u| into *umax (or not, NULL);
+ * returns (F_upper - F_lower)/h. As vectors of cells, and (cross_s) one cell. */
+static inline __attribute__((always_inline)) fa_vd cross_v(int lim, const cross_rows_t *x, long c, fa_vd R0,
+                                                          fa_vd P0, fa_vd *umax)
+{
+    fa_vd X1 = fa_vload(x->r1 + c), sn = fa_vlimited_slope(lim, fa_vload(x->r2 + c) - X1, X1 - R0);
+    fa_vd u = -(fa_vload(x->p1 + c) - P0) * x->ih;
+    fa_vd fu = fa_vface_flux(lim, u, R0 + 0.5 * fa_vload(x->s + c), X1 - 0.5 * sn);
+    if (umax) *umax = fa_vmax2(*umax, fa_vabs(u));
+    fa_vd d = (fu - fa_vload(x->f + c)) * x->ih;
+    fa_vstore(x->s + c, sn);
+    fa_vstore(x->f + c, fu);
+    return d;
+}
+
+static inline __attribute__((always_inline)) double cross_s(int lim, const cross_rows_t *x, long c, double r0,
+                                                           double p0, double *umax)
+{
+    double x1 = x->r1[c], sn = fa_limited_slope(lim, x->r2[c] - x1, x1 - r0);
+    double u = -(x->p1[c] - p0) * x->ih;
+    double fu = fa_face_flux(lim, u, r0 + 0.5 * x->s[c], x1 - 0.5 * sn);
+    *umax = fa_max2(*umax, fabs(u));
+    double d = (fu - x->f[c]) * x->ih;
+    x->s[c] = sn;
+    x->f[c] = fu;
+    return d;
+}
+
 /* One row of n cells: out = -(F_x[c+1/2] - F_x[c-1/2])/h_x, minus the same difference for
  * y and z when given, each face flux computed once.
  *
@@ -91,11 +120,6 @@ static inline __attribute__((always_inline)) void row(int lim, long n, double ih
                                                      const cross_rows_t *z, double *restrict out,
                                                      double *speed)
 {
-    const double *restrict yr1 = y ? y->r1 : NULL, *restrict yr2 = y ? y->r2 : NULL, *restrict yp1 = y ? y->p1 : NULL;
-    const double *restrict zr1 = z ? z->r1 : NULL, *restrict zr2 = z ? z->r2 : NULL, *restrict zp1 = z ? z->p1 : NULL;
-    double *restrict ys = y ? y->s : NULL, *restrict yf = y ? y->f : NULL;
-    double *restrict zs = z ? z->s : NULL, *restrict zf = z ? z->f : NULL;
-    double ihy = y ? y->ih : 0, ihz = z ? z->ih : 0;
     /* slope of cell 0, flux through its left face (periodic) */
     double rm2 = r[fa_wrap(-2, n)], rm1 = r[fa_wrap(-1, n)], r0 = r[0], rq = r[fa_wrap(1, n)];
     double s_left = fa_limited_slope(lim, r0 - rm1, rm1 - rm2);
@@ -117,24 +141,8 @@ static inline __attribute__((always_inline)) void row(int lim, long n, double ih
             fa_vd f_left = FA_V_SHIFT_IN(f_prev, f_right);
             fa_vd o = -(f_right - f_left) * ihx;
             if (speed) vsp[0] = fa_vmax2(vsp[0], fa_vabs(ux));
-            if (y) {
-                fa_vd Y1 = fa_vload(yr1 + c), sn = fa_vlimited_slope(lim, fa_vload(yr2 + c) - Y1, Y1 - R0);
-                fa_vd u = -(fa_vload(yp1 + c) - P0) * ihy;
-                fa_vd fu = fa_vface_flux(lim, u, R0 + 0.5 * fa_vload(ys + c), Y1 - 0.5 * sn);
-                if (speed) vsp[1] = fa_vmax2(vsp[1], fa_vabs(u));
-                o -= (fu - fa_vload(yf + c)) * ihy;
-                fa_vstore(ys + c, sn);
-                fa_vstore(yf + c, fu);
-            }
-            if (z) {
-                fa_vd Z1 = fa_vload(zr1 + c), sn = fa_vlimited_slope(lim, fa_vload(zr2 + c) - Z1, Z1 - R0);
-                fa_vd u = -(fa_vload(zp1 + c) - P0) * ihz;
-                fa_vd fu = fa_vface_flux(lim, u, R0 + 0.5 * fa_vload(zs + c), Z1 - 0.5 * sn);
-                if (speed) vsp[2] = fa_vmax2(vsp[2], fa_vabs(u));
-                o -= (fu - fa_vload(zf + c)) * ihz;
-                fa_vstore(zs + c, sn);
-                fa_vstore(zf + c, fu);
-            }
+            if (y) o -= cross_v(lim, y, c, R0, P0, speed ? &vsp[1] : NULL);
+            if (z) o -= cross_v(lim, z, c, R0, P0, speed ? &vsp[2] : NULL);
             fa_vstore(out + c, o);
             s_prev = s_right;
             f_prev = f_right;
@@ -152,24 +160,8 @@ static inline __attribute__((always_inline)) void row(int lim, long n, double ih
         double f_right = fa_face_flux(lim, ux, r[c] + 0.5 * s_c, r[c1] - 0.5 * s_right);
         double o = -(f_right - f_c) * ihx;
         sp[0] = fa_max2(sp[0], fabs(ux));
-        if (y) {
-            double sn = fa_limited_slope(lim, yr2[c] - yr1[c], yr1[c] - r[c]);
-            double u = -(yp1[c] - p[c]) * ihy;
-            double fu = fa_face_flux(lim, u, r[c] + 0.5 * ys[c], yr1[c] - 0.5 * sn);
-            sp[1] = fa_max2(sp[1], fabs(u));
-            o -= (fu - yf[c]) * ihy;
-            ys[c] = sn;
-            yf[c] = fu;
-        }
-        if (z) {
-            double sn = fa_limited_slope(lim, zr2[c] - zr1[c], zr1[c] - r[c]);
-            double u = -(zp1[c] - p[c]) * ihz;
-            double fu = fa_face_flux(lim, u, r[c] + 0.5 * zs[c], zr1[c] - 0.5 * sn);
-            sp[2] = fa_max2(sp[2], fabs(u));
-            o -= (fu - zf[c]) * ihz;
-            zs[c] = sn;
-            zf[c] = fu;
-        }
+        if (y) o -= cross_s(lim, y, c, r[c], p[c], &sp[1]);
+        if (z) o -= cross_s(lim, z, c, r[c], p[c], &sp[2]);
         out[c] = o;
         s_c = s_right;
         f_c = f_right;
