@@ -69,7 +69,7 @@ expect2() { # expect2 NAME WORDS ARGS...
         bad "$name: exit $code: $(cat err.txt)"; fi
 }
 expect2 "limit without --eps" "give the inertias with --eps" limit k.ini
-expect2 "limit with a bad eps" "is not a positive number" limit k.ini --eps 0.1,-2
+expect2 "limit with a bad eps" "not a positive number" limit k.ini --eps 0.1,-2
 expect2 "a nonpositive epsilon in the config" "epsilon" kinetic k.ini --set kinetic.epsilon=0
 expect2 "moment model with an explicit method" "needs an implicit method" kinetic k.ini --set solver.method=ssprk3
 expect2 "an unknown kinetic model" "must be one of moment|particles" kinetic k.ini --set kinetic.model=fluid

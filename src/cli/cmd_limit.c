@@ -23,11 +23,12 @@ static int parse_eps(int argc, char **argv, int i, void *user)
     if (!copy) return -1;
     e->n = 0;
     for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        double x = 0;
-        int bad = e->n == 64 || cli_parse_double("limit", "--eps", tok, &x);
-        if (!bad && !(x > 0)) fprintf(stderr, "fracagg limit: --eps %s: '%s' is not a positive number\n", v, tok);
-        if (e->n == 64) fprintf(stderr, "fracagg limit: --eps %s: at most 64 values\n", v);
-        if (bad || !(x > 0)) {
+        double x;
+        const char *why = e->n == 64 ? "more than 64 values" : NULL;
+        if (!why && cli_parse_double("limit", "--eps", tok, &x)) why = ""; /* message printed */
+        if (!why && !(x > 0)) why = "not a positive number";
+        if (why) {
+            if (*why) fprintf(stderr, "fracagg limit: --eps %s: '%s': %s\n", v, tok, why);
             free(copy);
             return -1;
         }

@@ -232,14 +232,14 @@ void fa_integrator_free(fa_integrator_t *it)
 /* ---- stepping ---------------------------------------------------------------------- */
 
 /* Collective: a signal may reach the ranks at different steps, but all must stop at the same one. */
-static int stop_requested(const fa_integrator_t *it)
-{
-    double stop = it->interrupt || (it->watch && *it->watch) ? 1.0 : 0.0;
-    return (it->distributed ? fa_reduce_max(stop) : stop) > 0;
-}
-
+/* over the ranks of a distributed state; identities otherwise */
 static double reduce_min(const fa_integrator_t *it, double x) { return it->distributed ? fa_reduce_min(x) : x; }
 static double reduce_max(const fa_integrator_t *it, double x) { return it->distributed ? fa_reduce_max(x) : x; }
+
+static int stop_requested(const fa_integrator_t *it)
+{
+    return reduce_max(it, it->interrupt || (it->watch && *it->watch) ? 1.0 : 0.0) > 0;
+}
 
 /* Is the state acceptable? Finite everywhere, and the densities (the first nonneg_len
  * entries) not below -slack: rounding for SSP-RK3, the tolerances for CVODE (which projects

@@ -1,5 +1,6 @@
-/* The macroscopic solver: the finite-volume right-hand side, its preconditioner, the SSP-RK3
- * step bound and the state check, handed to the time integrator (integrator.c). */
+/* The macroscopic solver: the finite-volume right-hand side, its preconditioner and the
+ * SSP-RK3 step bound, handed to the time integrator (integrator.c, which also checks each
+ * step's state). */
 #include "internal.h"
 
 #include <math.h>
