@@ -101,7 +101,7 @@ int main(void)
         int ci = cd % ncases, flat = cd >= ncases;
         double L[3] = {2.0, 3.0, 5.0};
         fa_grid_t *g;
-        if (fa_grid_create(cases[ci].d, cases[ci].n, L, &g)) return 99;
+        if (fa_grid_create(cases[ci].d, cases[ci].n, L, FA_BOUNDARY_PERIODIC, NULL, &g)) return 99;
         long n = fa_grid_local_cells(g);
         double *r = fftw_malloc((size_t)n * sizeof(double)), *p = fftw_malloc((size_t)n * sizeof(double));
         double *out = fftw_malloc((size_t)n * sizeof(double)), *ref = malloc((size_t)n * sizeof(double));

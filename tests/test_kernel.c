@@ -101,8 +101,9 @@ int main(void)
                  bv[i].k, M0, bv[i].M0, M0q);
     }
     /* smooth kernels: analytic multipliers against numerical radial transforms */
-    fa_kernel_t kg = {.type = FA_KERNEL_GAUSSIAN, .strength = -1.3, .length = 0.7};
-    fa_kernel_t km = {.type = FA_KERNEL_MORSE, .attraction = 1.0, .attraction_length = 1.5, .repulsion = 2.0, .repulsion_length = 0.4};
+    fa_kernel_t kg = fa_kernel_single((fa_kernel_term_t){.type = FA_KERNEL_GAUSSIAN, .strength = -1.3, .length = 0.7});
+    fa_kernel_t km = fa_kernel_single((fa_kernel_term_t){.type = FA_KERNEL_MORSE, .attraction = 1.0, .attraction_length = 1.5,
+                                                         .repulsion = 2.0, .repulsion_length = 0.4});
     const fa_kernel_t *ks[] = {&kg, &km};
     const char *names[] = {"gaussian", "morse"};
     for (int d = 1; d <= 3; d++)

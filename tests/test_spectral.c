@@ -41,14 +41,14 @@ int main(void)
         {2, {48, 32, 1}, {12, 8, 1}, {2, -3, 0}},
         {3, {16, 12, 20}, {4, 3, 5}, {1, 2, -3}},
     };
-    fa_kernel_t kr = {.type = FA_KERNEL_RIESZ, .strength = 1.5, .alpha = 0.7};
-    fa_kernel_t kg = {.type = FA_KERNEL_GAUSSIAN, .strength = -0.4, .length = 0.6};
+    fa_kernel_t kr = fa_kernel_single((fa_kernel_term_t){.type = FA_KERNEL_RIESZ, .strength = 1.5, .alpha = 0.7});
+    fa_kernel_t kg = fa_kernel_single((fa_kernel_term_t){.type = FA_KERNEL_GAUSSIAN, .strength = -0.4, .length = 0.6});
     for (int ci = 0; ci < 3; ci++) {
         int d = cases[ci].d;
         fa_grid_t *g;
-        if (fa_grid_create(d, cases[ci].n, cases[ci].L, &g)) return 99;
+        if (fa_grid_create(d, cases[ci].n, cases[ci].L, FA_BOUNDARY_PERIODIC, NULL, &g)) return 99;
         fa_kernel_t K[4] = {kr, kg, kg, kr};
-        K[3].alpha = 0.5 * d; /* a second Riesz exponent */
+        K[3].term[0].alpha = 0.5 * d; /* a second Riesz exponent */
         fa_spectral_t *sp;
         if (fa_spectral_create(g, 2, K, NULL, &sp)) return 99;
         long n = fa_grid_local_cells(g);
@@ -128,7 +128,7 @@ int main(void)
         long n2[3] = {24, 20, 1};
         double L2[3] = {6, 5, 1};
         fa_grid_t *g;
-        if (fa_grid_create(2, n2, L2, &g)) return 99;
+        if (fa_grid_create(2, n2, L2, FA_BOUNDARY_PERIODIC, NULL, &g)) return 99;
         long n = fa_grid_local_cells(g);
         for (int N = 1; N <= 6; N++) {
             fa_kernel_t K[36];
@@ -138,10 +138,10 @@ int main(void)
                     fa_kernel_t *k = &K[i * N + j];
                     if ((i + 2 * j) % 5 == 3) continue; /* absent: FA_KERNEL_NONE */
                     if (i == j) {
-                        *k = (fa_kernel_t){.type = FA_KERNEL_RIESZ, .strength = 1 + 0.1 * i, .alpha = 0.5 + 0.2 * i};
+                        *k = fa_kernel_single((fa_kernel_term_t){.type = FA_KERNEL_RIESZ, .strength = 1 + 0.1 * i, .alpha = 0.5 + 0.2 * i});
                     } else {
-                        *k = (fa_kernel_t){.type = FA_KERNEL_GAUSSIAN, .strength = -0.3 + 0.05 * (i - j),
-                                           .length = 0.4 + 0.1 * j};
+                        *k = fa_kernel_single((fa_kernel_term_t){.type = FA_KERNEL_GAUSSIAN, .strength = -0.3 + 0.05 * (i - j),
+                                                                 .length = 0.4 + 0.1 * j});
                     }
                 }
             fa_spectral_t *sp;
@@ -164,7 +164,7 @@ int main(void)
                 memset(expect, 0, (size_t)n * sizeof(double));
                 for (int j = 0; j < N; j++) {
                     const fa_kernel_t *k = &K[i * N + j];
-                    if (k->type == FA_KERNEL_NONE) continue;
+                    if (k->nterms == 0) continue;
                     fill_mode(g, modes[j], 0, 0.3 + 0.1 * j, mode);
                     double khat = fa_kernel_hat(k, 2, kmag(g, modes[j])), k0 = fa_kernel_hat(k, 2, 0);
                     for (long c = 0; c < n; c++) expect[c] += khat * mode[c] + k0 * (1 + 0.5 * j);
@@ -189,16 +189,17 @@ int main(void)
         long n1[3] = {16, 1, 1};
         double L1[3] = {4, 1, 1};
         fa_grid_t *g;
-        if (fa_grid_create(1, n1, L1, &g)) return 99;
+        if (fa_grid_create(1, n1, L1, FA_BOUNDARY_PERIODIC, NULL, &g)) return 99;
         fa_kernel_t K[4];
         memset(&K[0], 0x00, sizeof K[0]);
         memset(&K[3], 0xa5, sizeof K[3]);
         for (int i = 0; i < 4; i += 3) {
-            K[i].type = FA_KERNEL_RIESZ, K[i].strength = 1, K[i].alpha = 0.5, K[i].length = 0;
-            K[i].attraction = K[i].attraction_length = K[i].repulsion = K[i].repulsion_length = 0;
+            fa_kernel_term_t *t = &K[i].term[0];
+            K[i].nterms = 1;
+            t->type = FA_KERNEL_RIESZ, t->strength = 1, t->alpha = 0.5, t->length = 0, t->exponent = 0;
+            t->attraction = t->attraction_length = t->repulsion = t->repulsion_length = 0;
         }
-        memset(&K[1], 0, 2 * sizeof K[1]);
-        K[1].type = K[2].type = FA_KERNEL_NONE;
+        memset(&K[1], 0, 2 * sizeof K[1]); /* nterms = 0: absent */
         fa_spectral_t *sp;
         if (fa_spectral_create(g, 2, K, NULL, &sp)) return 99;
         tl_check(sp->mult[0] == sp->mult[3], "equal kernels K_11 = K_22 with different padding share their table");

@@ -22,7 +22,7 @@ static fa_grid_t *grid(int d, long n0, long n1, long n2, double L0, double L1, d
     long n[3] = {n0, n1, n2};
     double L[3] = {L0, L1, L2};
     fa_grid_t *g;
-    if (fa_grid_create(d, n, L, &g)) {
+    if (fa_grid_create(d, n, L, FA_BOUNDARY_PERIODIC, NULL, &g)) {
         fprintf(stderr, "hard error: %s\n", fa_last_error());
         exit(99);
     }

@@ -13,6 +13,10 @@
 extern "C" {
 #endif
 
+/** A communicator the library computes on (opaque; see comm_mpi.h to make one from an
+ *  MPI_Comm). NULL wherever one is taken means this process alone. */
+typedef struct fa_comm fa_comm_t;
+
 int fa_parallel_init(int *argc, char ***argv);
 int fa_parallel_finalize(void);
 int fa_parallel_rank(void); /**< 0 in a serial run */

@@ -35,22 +35,13 @@ static int distribute(fa_grid_t *g)
 #endif
 }
 
-static int grid_create(int dim, const long n[], const double L[], int may_distribute, fa_grid_t **out);
-
-int fa_grid_create(int dim, const long n[], const double L[], fa_grid_t **out)
-{
-    return grid_create(dim, n, L, 1, out);
-}
-
-int fa_grid_create_local(int dim, const long n[], const double L[], fa_grid_t **out)
-{
-    return grid_create(dim, n, L, 0, out);
-}
-
-static int grid_create(int dim, const long n[], const double L[], int may_distribute, fa_grid_t **out)
+int fa_grid_create(int dim, const long n[], const double L[], fa_boundary_t boundary, const fa_comm_t *comm,
+                   fa_grid_t **out)
 {
     *out = NULL;
+    int may_distribute = comm != NULL;
     if (dim < 1 || dim > 3) return FA_ERROR(FA_EINVAL, "grid dimension %d not in 1..3", dim);
+    if (!fa_boundary_name(boundary)) return FA_ERROR(FA_EINVAL, "grid: unknown boundary %d", (int)boundary);
     for (int a = 0; a < dim; a++) {
         if (n[a] < 1) return FA_ERROR(FA_EINVAL, "grid: %ld cells along axis %d", n[a], a);
         if (!(L[a] > 0) || !isfinite(L[a]))
@@ -59,6 +50,7 @@ static int grid_create(int dim, const long n[], const double L[], int may_distri
     fa_grid_t *g = fa_calloc(1, sizeof *g);
     if (!g) return FA_ENOMEM;
     g->dim = dim;
+    g->boundary = boundary;
     g->ntotal = 1;
     g->cell_volume = 1;
     for (int a = 0; a < 3; a++) {
@@ -90,6 +82,16 @@ static int grid_create(int dim, const long n[], const double L[], int may_distri
 void fa_grid_free(fa_grid_t *g) { free(g); }
 
 int fa_grid_dim(const fa_grid_t *g) { return g->dim; }
+fa_boundary_t fa_grid_boundary(const fa_grid_t *g) { return g->boundary; }
+
+const char *fa_boundary_name(fa_boundary_t b)
+{
+    switch (b) {
+    case FA_BOUNDARY_PERIODIC: return "periodic";
+    case FA_BOUNDARY_FREE: return "free";
+    default: return NULL;
+    }
+}
 long fa_grid_cells(const fa_grid_t *g, int a) { return a >= 0 && a < 3 ? g->n[a] : 1; }
 double fa_grid_length(const fa_grid_t *g, int a) { return a >= 0 && a < 3 ? g->L[a] : 1.0; }
 double fa_grid_spacing(const fa_grid_t *g, int a) { return a >= 0 && a < 3 ? g->h[a] : 1.0; }

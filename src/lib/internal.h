@@ -70,6 +70,7 @@ void fa_parallel_abort(int code);
 
 struct fa_grid {
     int dim;
+    fa_boundary_t boundary;
     long n[3];       /* cells per axis; axis 0 = x (fastest in memory); 1 for a >= dim */
     double L[3], h[3];
     double cell_volume;
@@ -107,8 +108,6 @@ int fa_gather_slabs(const struct fa_grid *g, const double *local, fa_slab_writer
 /* The whole field on rank 0 (global: ntotal doubles on rank 0, unused elsewhere). */
 int fa_gather_to_root(const struct fa_grid *g, const double *local, double *global);
 
-/* A grid held whole by this process even in a distributed run (rank 0's copy for W1). */
-int fa_grid_create_local(int dim, const long n[], const double L[], struct fa_grid **out);
 
 /* W1 between two fields of a possibly distributed grid: gathered to rank 0, computed there by
  * fa_w1, the distance broadcast. */

@@ -831,7 +831,7 @@ int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
     } else {
         long n[3];
         for (int a = 0; a < dim; a++) n[a] = cells[a];
-        rc = fa_grid_create(dim, n, L, grid);
+        rc = fa_grid_create(dim, n, L, FA_BOUNDARY_PERIODIC, fa_parallel_size() > 1 ? (const fa_comm_t *)1 : NULL, grid);
         if (rc == FA_OK) { /* the variable must match the attributes */
             int v;
             rc = check_grid(path, nc, 0, *grid, &v);

@@ -86,7 +86,7 @@ static int read_grid(fa_model_t *m)
     }
     double total = (double)n[0] * n[1] * n[2];
     if (total > 4e9) return CFG_ERROR(c, "grid", "cells", "%.3g cells is more than this build handles", total);
-    return fa_grid_create((int)dim, n, L, &m->grid);
+    return fa_grid_create((int)dim, n, L, FA_BOUNDARY_PERIODIC, fa_parallel_size() > 1 ? (const fa_comm_t *)1 : NULL, &m->grid);
 }
 
 static int read_species(fa_model_t *m)
@@ -132,7 +132,8 @@ static int read_kernels(fa_model_t *m)
             snprintf(sec, sizeof sec, "kernel.%d.%d", i + 1, j + 1);
             const char *type = fa_config_get(c, sec, "type");
             if (!type) continue;
-            fa_kernel_t *K = &m->kernels[i * N + j];
+            m->kernels[i * N + j].nterms = 1;
+            fa_kernel_term_t *K = &m->kernels[i * N + j].term[0];
             K->type = fa_kernel_type_lookup(type);
             switch (K->type) {
             case FA_KERNEL_RIESZ:

@@ -73,11 +73,19 @@ static int build_tables(fa_spectral_t *sp)
 
 /* Same kernel, field by field (memcmp would read the struct's padding, which a caller's
  * initialiser need not set: valgrind reported it). */
-static int kernel_equal(const fa_kernel_t *a, const fa_kernel_t *b)
+static int term_equal(const fa_kernel_term_t *a, const fa_kernel_term_t *b)
 {
     return a->type == b->type && a->strength == b->strength && a->alpha == b->alpha && a->length == b->length &&
            a->attraction == b->attraction && a->attraction_length == b->attraction_length &&
-           a->repulsion == b->repulsion && a->repulsion_length == b->repulsion_length;
+           a->repulsion == b->repulsion && a->repulsion_length == b->repulsion_length && a->exponent == b->exponent;
+}
+
+static int kernel_equal(const fa_kernel_t *a, const fa_kernel_t *b)
+{
+    if (a->nterms != b->nterms) return 0;
+    for (int q = 0; q < a->nterms; q++)
+        if (!term_equal(&a->term[q], &b->term[q])) return 0;
+    return 1;
 }
 
 /* Species counts whose kernel sums run with unrolled species loops (fa_spectral_apply_kernels);
@@ -97,7 +105,7 @@ static int build_multipliers(fa_spectral_t *sp)
     double scale = 1.0 / (double)sp->grid->ntotal; /* FFTW's inverse is unnormalised */
     for (int p = 0; p < N * N; p++) {
         const fa_kernel_t *K = &sp->kernels[p];
-        if (K->type == FA_KERNEL_NONE) continue;
+        if (K->nterms == 0) continue;
         sp->has_row[p / N] = 1;
         for (int q = 0; q < p && !sp->mult[p]; q++) /* identical kernels share their table */
             if (sp->mult_owner[q] && kernel_equal(&sp->kernels[q], K)) sp->mult[p] = sp->mult[q];

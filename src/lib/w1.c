@@ -583,7 +583,7 @@ int fa_w1g_create(const fa_grid_t *g, fa_w1g_t **out)
         rc = fa_w1_create(g, NULL, &w->w);
     } else if (fa_parallel_rank() == 0) {
         long n[3] = {g->n[0], g->n[1], g->n[2]};
-        rc = fa_grid_create_local(g->dim, n, g->L, &w->whole);
+        rc = fa_grid_create(g->dim, n, g->L, g->boundary, NULL, &w->whole);
         if (!rc) rc = fa_w1_create(w->whole, NULL, &w->w);
         if (!rc && (!(w->f = fa_malloc((size_t)g->ntotal * sizeof(double))) ||
                     !(w->h = fa_malloc((size_t)g->ntotal * sizeof(double)))))
