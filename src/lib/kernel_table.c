@@ -1,0 +1,699 @@
+/* Cell integrals W(q) = int_{C_0} K(q o h - y) dy of one kernel term (doc/theory/cell-integrals.md).
+ *
+ * The gaussian is separable: W is a product of one-dimensional integrals, each an erf
+ * difference. Every other term is a sum of radial pieces c r^beta, c log r, c e^(-r/l):
+ *  - the cell q = 0 holds the singularity (or the kink) of the pieces. Its 2^d orthants are
+ *    each split into d pyramids with apex at the origin, one over each far face; on the
+ *    pyramid over the face p_a = h_a/2, y = t p (t in [0, 1]) gives dy = (h_a/2) t^(d-1) dt dp
+ *    and int_0^1 t^(d-1) K(t |p|) dt is known in closed form for each piece (the Duffy
+ *    transformation: the radial integral is exact, what is left is a smooth integral over the
+ *    face, with |p| >= h_a/2);
+ *  - every other cell is a tensor Gauss-Legendre rule whose number of points per axis comes
+ *    from the Bernstein-ellipse bound (the nearest complex singularity of K(|x|) along the
+ *    axis, at x_a = -c_a +- i s) and, for exponentials, from the derivative bound of e^(-r/l);
+ *    a box that would need more than KT_MMAX points along an axis is bisected there.
+ *    On boxes far from the origin (|x|^2 = |c|^2 (1 + delta), |delta| <= 1/4) powers and logs
+ *    are summed as their binomial / log1p series in delta: one pow or log per box instead of
+ *    one per point, the series cut where its tail is below 1e-17.
+ * W is even in each q_a and symmetric under exchange of axes of equal h and n: one entry per
+ * orbit is computed (q_0 >= q_1 >= q_2 >= 0 on a cube) in the output itself, then copied
+ * (no scratch proportional to the table). */
+#include "kernel_table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KT_MMAX 32          /* most Gauss-Legendre points along one axis of one box */
+#define KT_DEPTH 48         /* most bisections of one cell (exponentials much shorter than h) */
+#define KT_LOG_TOL (-39.14) /* log(1e-17): the per-axis Bernstein-ellipse estimate aimed at */
+#define KT_LOG_TOL_EXP (-34.54) /* log(1e-15): the derivative bound for exponentials (a bound, not
+                                 * an estimate: no unknown constant to leave room for) */
+#define KT_BATCH 1024       /* points evaluated per call of the kernel (whole small boxes) */
+#define KT_DELTA_MAX 0.25   /* series in delta = |x|^2/|c|^2 - 1 on boxes with |delta| below this */
+#define KT_KMAX 40          /* most terms of those series */
+
+/* Gauss-Legendre rules of 1..KT_MMAX points on [-1/2, 1/2] (weights sum to 1), and the log of
+ * the error constant of the m-point rule on [-1, 1]: E = c_m f^(2m)(xi),
+ * c_m = 2^(2m+1) (m!)^4 / ((2m+1) ((2m)!)^3). */
+typedef struct {
+    double x[KT_MMAX + 1][KT_MMAX];
+    double w[KT_MMAX + 1][KT_MMAX];
+    double logc[KT_MMAX + 1];
+    double sigma[KT_MMAX + 1]; /* m points suffice along an axis when sigma >= sigma[m] (axis_points) */
+} gl_rules_t;
+
+typedef enum { PIECE_POW, PIECE_LOG, PIECE_EXP } piece_kind_t;
+
+/* c r^beta, c log r or c e^(-r/l); powers and logs also carry the coefficients of their series
+ * in delta about a box's centre: (1 + delta)^(beta/2) = sum_k b_k delta^k (binomial) and
+ * log(1 + delta) = sum_k b_k delta^k (b_0 = 0, b_k = (-1)^(k+1)/k) */
+typedef struct {
+    piece_kind_t kind;
+    double c, beta, l;
+    double b[KT_KMAX + 2];
+} piece_t;
+
+typedef struct radial radial_t;
+/* f[i] = F(r2[i]) for a function F of the squared radius */
+typedef void (*radial_fn)(const radial_t *R, int n, const double *restrict r2, double *restrict f);
+
+struct radial {
+    int d;
+    int np;
+    piece_t p[2];
+    int poly_m;       /* > 0: K is a polynomial in x of degree 2 poly_m - 2, exact with poly_m points */
+    double lmin;      /* shortest length of an exponential piece; 0: none */
+    int exp_only;     /* every piece is an exponential (boxes where all underflow are 0) */
+    int series;       /* every piece is a power or a log: far boxes by series */
+    const gl_rules_t *gl;
+};
+
+static piece_t piece(piece_kind_t kind, double c, double beta, double l)
+{
+    piece_t p;
+    memset(&p, 0, sizeof p);
+    p.kind = kind, p.c = c, p.beta = beta, p.l = l;
+    return p;
+}
+
+/* ---- Gauss-Legendre ---------------------------------------------------------------- */
+
+/* Newton on P_n in long double (where it is wider), nodes mirrored so the rule is exactly
+ * symmetric; the middle node of an odd rule is 0. */
+static void gl_rule(int n, double *x, double *w)
+{
+    for (int i = 0; i < (n + 1) / 2; i++) {
+        long double z = cosl(3.14159265358979323846264338327950288L * (i + 0.75L) / (n + 0.5L));
+        if (2 * i + 1 == n) z = 0;
+        long double dp = 1;
+        for (int it = 0; it < 100; it++) {
+            long double p0 = 1, p1 = z;
+            for (int k = 2; k <= n; k++) {
+                long double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+                p0 = p1;
+                p1 = p2;
+            }
+            dp = n * (z * p1 - p0) / (z * z - 1);
+            long double dz = p1 / dp;
+            if (2 * i + 1 == n) break; /* P_n(0) = 0 for odd n: z = 0 is exact */
+            z -= dz;
+            if (fabsl(dz) < 1e-19L) {
+                /* P_n' at the converged node */
+                p0 = 1, p1 = z;
+                for (int k = 2; k <= n; k++) {
+                    long double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+                    p0 = p1;
+                    p1 = p2;
+                }
+                dp = n * (z * p1 - p0) / (z * z - 1);
+                break;
+            }
+        }
+        long double wi = 1.0L / ((1 - z * z) * dp * dp); /* (2 / ((1 - z^2) P'^2)) / 2 */
+        x[i] = (double)(-0.5L * z);
+        x[n - 1 - i] = (double)(0.5L * z);
+        w[i] = w[n - 1 - i] = (double)wi;
+    }
+}
+
+static void gl_rules_init(gl_rules_t *g)
+{
+    memset(g, 0, sizeof *g);
+    for (int m = 1; m <= KT_MMAX; m++) {
+        gl_rule(m, g->x[m], g->w[m]);
+        g->logc[m] = (2 * m + 1) * log(2.0) + 4 * lgamma(m + 1.0) - log(2 * m + 1.0) - 3 * lgamma(2 * m + 1.0);
+        /* rho^-2m <= tol  <=>  log rho = acosh(sigma) >= -log(tol) / 2m */
+        g->sigma[m] = cosh(-KT_LOG_TOL / (2 * m));
+    }
+}
+
+/* ---- the kernel as radial pieces --------------------------------------------------- */
+
+static void kernel_r2(const radial_t *R, int n, const double *restrict r2, double *restrict f)
+{
+    for (int i = 0; i < n; i++) f[i] = 0;
+    for (int q = 0; q < R->np; q++) {
+        const piece_t *p = &R->p[q];
+        const double c = p->c;
+        switch (p->kind) {
+        case PIECE_POW:
+            /* the common exponents without pow: Newtonian 3D, 1D, quadratic attraction */
+            if (p->beta == -1) {
+                for (int i = 0; i < n; i++) f[i] += c / sqrt(r2[i]);
+            } else if (p->beta == 1) {
+                for (int i = 0; i < n; i++) f[i] += c * sqrt(r2[i]);
+            } else if (p->beta == 2) {
+                for (int i = 0; i < n; i++) f[i] += c * r2[i];
+            } else {
+                const double e = 0.5 * p->beta;
+                for (int i = 0; i < n; i++) f[i] += c * pow(r2[i], e);
+            }
+            break;
+        case PIECE_LOG: {
+            const double c2 = 0.5 * c;
+            for (int i = 0; i < n; i++) f[i] += c2 * log(r2[i]);
+            break;
+        }
+        case PIECE_EXP: {
+            const double l = p->l;
+            for (int i = 0; i < n; i++) f[i] += c * exp(-sqrt(r2[i]) / l);
+            break;
+        }
+        }
+    }
+}
+
+/* int_0^1 t^(d-1) e^(-s t) dt for s >= 0. Small s: e^-s sum_k s^k / (d (d+1) .. (d+k)), all
+ * terms positive (the incomplete gamma series); large s: upward recursion from
+ * (1 - e^-s)/s, f_(k+1) = (k f_k - e^-s)/s, stable once s exceeds d. */
+static double cone_exp(int d, double s)
+{
+    if (s < 8) {
+        double term = 1.0 / d, sum = term;
+        for (int k = 1; k < 400 && term > 1e-18 * sum; k++) {
+            term *= s / (d + k);
+            sum += term;
+        }
+        return exp(-s) * sum;
+    }
+    double f = -expm1(-s) / s, e = exp(-s);
+    for (int k = 1; k < d; k++) f = (k * f - e) / s;
+    return f;
+}
+
+/* g(r) = int_0^1 t^(d-1) K(t r) dt, the radial integral over a pyramid with apex at 0:
+ * r^beta / (d + beta), log r / d - 1/d^2, and cone_exp. */
+static void cone_r2(const radial_t *R, int n, const double *restrict r2, double *restrict f)
+{
+    const int d = R->d;
+    for (int i = 0; i < n; i++) f[i] = 0;
+    for (int q = 0; q < R->np; q++) {
+        const piece_t *p = &R->p[q];
+        const double c = p->c;
+        switch (p->kind) {
+        case PIECE_POW: {
+            const double e = 0.5 * p->beta, cc = c / (d + p->beta);
+            for (int i = 0; i < n; i++) f[i] += cc * pow(r2[i], e);
+            break;
+        }
+        case PIECE_LOG:
+            for (int i = 0; i < n; i++) f[i] += c * (0.5 * log(r2[i]) / d - 1.0 / (d * d));
+            break;
+        case PIECE_EXP:
+            for (int i = 0; i < n; i++) f[i] += c * cone_exp(d, sqrt(r2[i]) / p->l);
+            break;
+        }
+    }
+}
+
+/* ---- quadrature over boxes --------------------------------------------------------- */
+
+/* Points of the Gauss-Legendre rule along axis a of the box (centre c, widths w, w[a] > 0).
+ * Along x_a, with the other coordinates in the box, K(|x|) is analytic except at
+ * x_a = +-i s, s^2 = sum over the other axes of x_b^2 >= s_min^2 (the box's distance from
+ * the axis). In the variable z = 2 (x_a - c_a) / w_a in [-1, 1] the nearest singularity is
+ * z0 = (-2 c_a +- 2 i s_min) / w_a, on the Bernstein ellipse of parameter
+ * rho = sigma + sqrt(sigma^2 - 1), sigma = (|z0 - 1| + |z0 + 1|) / 2, and the m-point rule's
+ * error falls like rho^-2m (for a cell at distance R, rho ~ 4 R / h). An exponential e^(-r/l)
+ * also needs c_m k^2m (1 + 2k) small, k = w_a / (2 l): its derivatives in z are at most k^2m
+ * times its value, which varies by at most e^(2k) over the box. */
+static int axis_points(const radial_t *R, const double c[3], const double w[3], int a)
+{
+    if (R->poly_m) return R->poly_m;
+    double s2 = 0;
+    for (int b = 0; b < R->d; b++) {
+        if (b == a) continue;
+        double e = fabs(c[b]) - 0.5 * w[b];
+        if (e > 0) s2 += e * e;
+    }
+    double X = 2 * fabs(c[a]) / w[a], Y2 = 4 * s2 / (w[a] * w[a]);
+    double sigma = 0.5 * (sqrt((X - 1) * (X - 1) + Y2) + sqrt((X + 1) * (X + 1) + Y2));
+    const double *sig = R->gl->sigma;
+    if (!(sigma >= sig[KT_MMAX])) return KT_MMAX + 1;
+    int m = 2;
+    while (sigma < sig[m]) m++;
+    if (R->lmin > 0) {
+        double k = w[a] / (2 * R->lmin), lk = log(k), extra = log1p(2 * k);
+        while (m <= KT_MMAX && R->gl->logc[m] + 2 * m * lk + extra > KT_LOG_TOL_EXP) m++;
+    }
+    return m;
+}
+
+/* Terms of a piece's series needed for |delta| <= dmax: the tail after K terms is at most
+ * |b_(K+1)| dmax^(K+1) / (1 - dmax) once |b_(k+1) / b_k| <= 1 (k >= |beta/2|). 0: too many. */
+static int series_terms(const piece_t *p, double dmax)
+{
+    double e = p->kind == PIECE_POW ? fabs(0.5 * p->beta) : 0, dk = dmax;
+    for (int K = 1; K <= KT_KMAX; K++) {
+        dk *= dmax; /* dmax^(K+1) */
+        if (K + 1 > e && fabs(p->b[K + 1]) * dk <= 1e-17 * (1 - dmax)) return K;
+    }
+    return 0;
+}
+
+/* sum_i wp[i] sum_(k <= K) b_k delta[i]^k, by Horner over the whole batch at once */
+static double series_sum(const double *b, int K, int n, const double *restrict delta, const double *restrict wp,
+                         double *restrict acc)
+{
+    for (int i = 0; i < n; i++) acc[i] = b[K];
+    for (int k = K - 1; k >= 0; k--)
+        for (int i = 0; i < n; i++) acc[i] = acc[i] * delta[i] + b[k];
+    double s = 0;
+    for (int i = 0; i < n; i++) s += wp[i] * acc[i];
+    return s;
+}
+
+/* The series path of box_gl: every piece a power or a log, |delta| <= dmax at every point.
+ * Returns 0 (and leaves *sum) if some piece would need more than KT_KMAX terms. */
+static int box_series(const radial_t *R, double r2c, double dmax, int n, const double *delta, const double *wp,
+                      double *acc, double *sum)
+{
+    int K[2];
+    for (int q = 0; q < R->np; q++)
+        if (!(K[q] = series_terms(&R->p[q], dmax))) return 0;
+    double s = 0;
+    for (int q = 0; q < R->np; q++) {
+        const piece_t *p = &R->p[q];
+        double t = series_sum(p->b, K[q], n, delta, wp, acc);
+        if (p->kind == PIECE_POW) {
+            s += p->c * pow(r2c, 0.5 * p->beta) * t;
+        } else {
+            double v = 0;
+            for (int i = 0; i < n; i++) v += wp[i];
+            s += 0.5 * p->c * (log(r2c) * v + t);
+        }
+    }
+    *sum = s;
+    return 1;
+}
+
+/* Tensor Gauss-Legendre rule with m[a] points along each axis (a zero width: the single point
+ * c[a], weight 1). */
+static double box_gl(const radial_t *R, radial_fn fn, const double c[3], const double w[3], const int m[3])
+{
+    const gl_rules_t *gl = R->gl;
+    double x2[3][KT_MMAX], wt[3][KT_MMAX], dl[3][KT_MMAX], dlmax[3] = {0, 0, 0};
+    int mm[3];
+    double r2c = 0;
+    for (int a = 0; a < 3; a++) {
+        double ca = a < R->d ? c[a] : 0;
+        r2c += ca * ca;
+        if (a < R->d && w[a] > 0) {
+            mm[a] = m[a];
+            for (int i = 0; i < m[a]; i++) {
+                double t = w[a] * gl->x[m[a]][i], x = ca + t;
+                x2[a][i] = x * x;
+                wt[a][i] = w[a] * gl->w[m[a]][i];
+                dl[a][i] = t * (2 * ca + t); /* x^2 - c^2 without cancellation */
+                dlmax[a] = fa_max2(dlmax[a], fabs(dl[a][i]));
+            }
+        } else {
+            mm[a] = 1;
+            x2[a][0] = ca * ca;
+            wt[a][0] = 1;
+            dl[a][0] = 0;
+        }
+    }
+    double r2[KT_BATCH], f[KT_BATCH], wp[KT_BATCH];
+    r2[0] = 0; /* every mm[a] >= 1, which GCC's uninitialised-use analysis cannot see */
+    double sum = 0;
+    int npts = mm[0] * mm[1] * mm[2];
+    if (npts <= KT_BATCH) {
+        /* the whole box in one call: far cells have 8..64 points */
+        int p = 0;
+        for (int k = 0; k < mm[2]; k++)
+            for (int j = 0; j < mm[1]; j++) {
+                double s = x2[1][j] + x2[2][k], wjk = wt[1][j] * wt[2][k];
+                for (int i = 0; i < mm[0]; i++, p++) {
+                    r2[p] = x2[0][i] + s;
+                    wp[p] = wt[0][i] * wjk;
+                }
+            }
+        double dmax = r2c > 0 ? (dlmax[0] + dlmax[1] + dlmax[2]) / r2c : INFINITY;
+        if (fn == kernel_r2 && R->series && dmax <= KT_DELTA_MAX) {
+            double delta[KT_BATCH];
+            p = 0;
+            for (int k = 0; k < mm[2]; k++)
+                for (int j = 0; j < mm[1]; j++) {
+                    double ds = dl[1][j] + dl[2][k];
+                    for (int i = 0; i < mm[0]; i++, p++) delta[p] = (dl[0][i] + ds) / r2c;
+                }
+            if (box_series(R, r2c, dmax, p, delta, wp, f, &sum)) return sum;
+        }
+        fn(R, p, r2, f);
+        for (int i = 0; i < p; i++) sum += wp[i] * f[i];
+        return sum;
+    }
+    for (int k = 0; k < mm[2]; k++)
+        for (int j = 0; j < mm[1]; j++) {
+            double s = x2[1][j] + x2[2][k], row = 0;
+            for (int i = 0; i < mm[0]; i++) r2[i] = x2[0][i] + s;
+            fn(R, mm[0], r2, f);
+            for (int i = 0; i < mm[0]; i++) row += wt[0][i] * f[i];
+            sum += wt[1][j] * wt[2][k] * row;
+        }
+    return sum;
+}
+
+/* Integral of fn over the box, bisected along the axis that needs the most points until every
+ * axis needs at most KT_MMAX. */
+static double box_integral(const radial_t *R, radial_fn fn, const double c[3], const double w[3], int depth)
+{
+    if (R->exp_only) {
+        /* e^(-r/l) underflows beyond r = 745 l: nothing to integrate */
+        double r2 = 0;
+        for (int a = 0; a < R->d; a++) {
+            double e = fabs(c[a]) - 0.5 * w[a];
+            if (e > 0) r2 += e * e;
+        }
+        double rmin = sqrt(r2), big = 0;
+        for (int q = 0; q < R->np; q++) big = fa_max2(big, fabs(R->p[q].c) * exp(-rmin / R->p[q].l));
+        if (big == 0) return 0;
+    }
+    int m[3] = {1, 1, 1}, worst = -1, mworst = 0;
+    for (int a = 0; a < R->d; a++)
+        if (w[a] > 0) {
+            m[a] = axis_points(R, c, w, a);
+            if (m[a] > mworst) mworst = m[a], worst = a;
+        }
+    if (mworst > KT_MMAX) {
+        if (depth < KT_DEPTH) {
+            double c2[3] = {c[0], c[1], c[2]}, w2[3] = {w[0], w[1], w[2]};
+            w2[worst] = 0.5 * w[worst];
+            c2[worst] = c[worst] - 0.25 * w[worst];
+            double s = box_integral(R, fn, c2, w2, depth + 1);
+            c2[worst] = c[worst] + 0.25 * w[worst];
+            return s + box_integral(R, fn, c2, w2, depth + 1);
+        }
+        for (int a = 0; a < 3; a++) m[a] = m[a] > KT_MMAX ? KT_MMAX : m[a];
+    }
+    return box_gl(R, fn, c, w, m);
+}
+
+/* W(0): 2^d orthants [0, h/2]^d, each the union of d pyramids over its far faces
+ * p_a = h_a/2; on each, y = t p gives (h_a/2) int_face g(|p|) dp with g = cone_r2. */
+static double singular_cell(const radial_t *R, const double h[3])
+{
+    double sum = 0;
+    for (int a = 0; a < R->d; a++) {
+        double c[3] = {0, 0, 0}, w[3] = {0, 0, 0};
+        for (int b = 0; b < R->d; b++) {
+            c[b] = b == a ? 0.5 * h[b] : 0.25 * h[b];
+            w[b] = b == a ? 0 : 0.5 * h[b];
+        }
+        sum += 0.5 * h[a] * box_integral(R, cone_r2, c, w, 0);
+    }
+    return sum * (1 << R->d);
+}
+
+static double cell_integral(const radial_t *R, const double h[3], const long u[3])
+{
+    if (u[0] == 0 && u[1] == 0 && u[2] == 0) return singular_cell(R, h);
+    double c[3] = {0, 0, 0}, w[3] = {0, 0, 0};
+    for (int a = 0; a < R->d; a++) {
+        c[a] = u[a] * h[a];
+        w[a] = h[a];
+    }
+    return box_integral(R, kernel_r2, c, w, 0);
+}
+
+/* ---- the gaussian: products of one-dimensional integrals --------------------------- */
+
+/* int_x0^x1 e^(-x^2/l) dx, x0 < x1. Across 0 a sum of two erfs; on one side a difference of
+ * erfcs while the upper one is at most half the lower (no more than a bit lost), otherwise
+ * the interval is short on the scale of the decay and a 16-point rule is exact to rounding. */
+static double gauss_interval(double x0, double x1, double l, const gl_rules_t *gl)
+{
+    const double sl = sqrt(l), rp = 0.88622692545275801365; /* sqrt(pi)/2 */
+    double u0 = x0 / sl, u1 = x1 / sl;
+    if (u0 < 0 && u1 > 0) return sl * rp * (erf(u1) + erf(-u0));
+    if (u1 <= 0) {
+        double t = -u1;
+        u1 = -u0;
+        u0 = t;
+    }
+    double e0 = erfc(u0), e1 = erfc(u1);
+    if (e1 <= 0.5 * e0) return sl * rp * (e0 - e1);
+    double s = 0, mid = 0.5 * (u0 + u1), wd = u1 - u0;
+    for (int i = 0; i < 16; i++) {
+        double u = mid + wd * gl->x[16][i];
+        s += gl->w[16][i] * exp(-u * u);
+    }
+    return sl * wd * s;
+}
+
+/* ---- set-up and the table ---------------------------------------------------------- */
+
+static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
+{
+    memset(R, 0, sizeof *R);
+    R->d = d;
+    double C = t->strength;
+    switch (t->type) {
+    case FA_KERNEL_NONE:
+        return FA_OK;
+    case FA_KERNEL_RIESZ:
+        if (!isfinite(C) || !(t->alpha > 0 && t->alpha < d))
+            return FA_ERROR(FA_EINVAL, "riesz cell integrals need a finite strength and 0 < alpha < %d (alpha = %g)",
+                            d, t->alpha);
+        R->p[R->np++] = piece(PIECE_POW, C, -t->alpha, 0);
+        return FA_OK;
+    case FA_KERNEL_NEWTONIAN:
+        if (!isfinite(C)) return FA_ERROR(FA_EINVAL, "newtonian cell integrals need a finite strength");
+        if (d == 1)
+            R->p[R->np++] = piece(PIECE_POW, -0.5 * C, 1, 0);
+        else if (d == 2)
+            R->p[R->np++] = piece(PIECE_LOG, -C / (2 * M_PI), 0, 0);
+        else
+            R->p[R->np++] = piece(PIECE_POW, C / (4 * M_PI), -1, 0);
+        return FA_OK;
+    case FA_KERNEL_POWER: {
+        double a = t->exponent;
+        if (!isfinite(C) || !isfinite(a) || !(a > -d) || a == 0)
+            return FA_ERROR(FA_EINVAL, "power cell integrals need a finite strength and a > -%d, a != 0 (a = %g)", d, a);
+        R->p[R->np++] = piece(PIECE_POW, C / a, a, 0);
+        /* |x|^(2k) is a polynomial of degree 2k in x: k + 1 points per axis are exact */
+        if (a > 0 && a <= 2 * KT_MMAX - 2 && a == 2 * floor(0.5 * a)) R->poly_m = (int)(0.5 * a) + 1;
+        return FA_OK;
+    }
+    case FA_KERNEL_MORSE: {
+        double ca = t->attraction, la = t->attraction_length, cr = t->repulsion, lr = t->repulsion_length;
+        if (!isfinite(ca) || !isfinite(cr) || !(la > 0) || !(lr > 0) || !isfinite(la) || !isfinite(lr))
+            return FA_ERROR(FA_EINVAL, "morse cell integrals need finite strengths and lengths > 0");
+        if (ca != 0) R->p[R->np++] = piece(PIECE_EXP, -ca, 0, la);
+        if (cr != 0) R->p[R->np++] = piece(PIECE_EXP, cr, 0, lr);
+        R->lmin = ca != 0 && cr != 0 ? fa_min2(la, lr) : ca != 0 ? la : lr;
+        R->exp_only = 1;
+        return FA_OK;
+    }
+    default:
+        return FA_ERROR(FA_EINVAL, "no cell integrals for kernel type %d", (int)t->type);
+    }
+}
+
+/* Series coefficients of the powers and logs (piece_t). */
+static void radial_series(radial_t *R)
+{
+    R->series = R->np > 0;
+    for (int q = 0; q < R->np; q++) {
+        piece_t *p = &R->p[q];
+        if (p->kind == PIECE_POW) {
+            double e = 0.5 * p->beta;
+            p->b[0] = 1;
+            for (int k = 0; k <= KT_KMAX; k++) p->b[k + 1] = p->b[k] * (e - k) / (k + 1);
+        } else if (p->kind == PIECE_LOG) {
+            p->b[0] = 0;
+            for (int k = 1; k <= KT_KMAX + 1; k++) p->b[k] = (k % 2 ? 1.0 : -1.0) / k;
+        } else {
+            R->series = 0;
+        }
+    }
+}
+
+/* |q_a| of wrap-around index i on an axis of n cells */
+static inline long fold(long i, long n) { return i < n ? i : 2 * n - i; }
+
+/* Axes a, b are interchangeable: same spacing and count. */
+static int same_axis(int d, const double h[3], const long n[3], int a, int b)
+{
+    return a < d && b < d && h[a] == h[b] && n[a] == n[b];
+}
+
+/* Exchanges of interchangeable axes in the order (0,1), (0,2), (1,2); the canonical member of
+ * an orbit is decreasing along each class (these three exchanges sort any class of up to three). */
+static const int pair_a[3] = {0, 0, 1}, pair_b[3] = {1, 2, 2};
+
+static void canonical(const int eq[3], long u[3])
+{
+    for (int k = 0; k < 3; k++) {
+        int a = pair_a[k], b = pair_b[k];
+        if (eq[k] && u[a] < u[b]) {
+            long t = u[a];
+            u[a] = u[b];
+            u[b] = t;
+        }
+    }
+}
+
+static int is_canonical(const int eq[3], const long u[3])
+{
+    for (int k = 0; k < 3; k++)
+        if (eq[k] && u[pair_a[k]] < u[pair_b[k]]) return 0;
+    return 1;
+}
+
+static int gaussian_table(const fa_kernel_term_t *t, int d, const double h[3], const long n[3], long p0, long p1,
+                          double *out, const gl_rules_t *gl)
+{
+    double l = t->length, C = t->strength;
+    if (!isfinite(C) || !(l > 0) || !isfinite(l))
+        return FA_ERROR(FA_EINVAL, "gaussian cell integrals need a finite strength and a length l > 0");
+    long N[3] = {1, 1, 1};
+    double *f[3] = {NULL, NULL, NULL};
+    for (int a = 0; a < d; a++) {
+        N[a] = 2 * n[a];
+        f[a] = fa_malloc((size_t)(n[a] + 1) * sizeof(double));
+        if (!f[a]) {
+            for (int b = 0; b < a; b++) free(f[b]);
+            return FA_ENOMEM;
+        }
+        for (long u = 0; u <= n[a]; u++) f[a][u] = gauss_interval((u - 0.5) * h[a], (u + 0.5) * h[a], l, gl);
+    }
+    long plane = d == 1 ? 1 : d == 2 ? N[0] : N[0] * N[1];
+    for (long p = p0; p < p1; p++) {
+        double *o = out + (p - p0) * plane;
+        double fs = C * f[d - 1][fold(p, n[d - 1])];
+        if (d == 1) {
+            o[0] = fs;
+            continue;
+        }
+        long rows = d == 2 ? 1 : N[1];
+        for (long j = 0; j < rows; j++) {
+            double fr = d == 2 ? fs : fs * f[1][fold(j, n[1])];
+            for (long i = 0; i < N[0]; i++) o[j * N[0] + i] = fr * f[0][fold(i, n[0])];
+        }
+    }
+    for (int a = 0; a < d; a++) free(f[a]);
+    return FA_OK;
+}
+
+/* The radial terms, in place. Plane k of the slow axis (|q_s| = fold(k)) is computed when it
+ * is in the first half (k <= n_s) or its mirror 2 n_s - k precedes the range; otherwise it is a
+ * copy of its mirror. In a computed plane the entries with every index in [0, n_b] (index =
+ * |q_b|, the "quadrant") are computed where canonical and copied where not, then mirrored
+ * along the other axes. When the whole slow axis is written, exchanges with it are used too
+ * (the canonical entry then lies in another computed plane, k <= n_s); for a range of planes
+ * only exchanges of the other axes. */
+static void radial_table(const radial_t *R, const double h[3], const long n[3], long p0, long p1, double *out)
+{
+    const int d = R->d, s = d - 1;
+    long N[3] = {1, 1, 1}, nq[3] = {1, 1, 1}; /* nq: quadrant extent (n_a + 1) of the in-plane axes */
+    for (int a = 0; a < d; a++) N[a] = 2 * n[a];
+    for (int a = 0; a < s; a++) nq[a] = n[a] + 1;
+    const long plane = (d > 1 ? N[0] : 1) * (d > 2 ? N[1] : 1);
+    const long ns = n[s];
+    const int full = p0 == 0 && p1 == N[s];
+    int eq[3];
+    for (int k = 0; k < 3; k++) {
+        eq[k] = same_axis(d, h, n, pair_a[k], pair_b[k]);
+        if (!full && (pair_a[k] == s || pair_b[k] == s)) eq[k] = 0;
+    }
+#define COMPUTED(k) ((k) <= ns || 2 * ns - (k) < p0)
+    /* quadrant rows (one per plane in 1D and 2D, nq[1] in 3D) of the computed planes */
+    const long rows = d > 2 ? nq[1] : 1, items = (p1 - p0) * rows;
+
+    /* 1: canonical quadrant entries; cells near the origin cost thousands of points, far ones
+     * 8..64, hence the dynamic schedule over rows */
+#pragma omp parallel for schedule(dynamic, 1)
+    for (long it = 0; it < items; it++) {
+        long k = p0 + it / rows, j = it % rows;
+        if (!COMPUTED(k)) continue;
+        double *o = out + (k - p0) * plane + j * (d > 1 ? N[0] : 1);
+        long u[3] = {0, 0, 0};
+        u[s] = fold(k, ns);
+        if (d > 2) u[1] = j;
+        for (long i = 0; i < nq[0]; i++) {
+            if (d > 1) u[0] = i;
+            if (is_canonical(eq, u)) o[d > 1 ? i : 0] = cell_integral(R, h, u);
+        }
+    }
+
+    /* 2: the other quadrant entries from their canonical member */
+    for (long k = p0; k < p1; k++) {
+        if (!COMPUTED(k)) continue;
+        for (long j = 0; j < rows; j++) {
+            double *o = out + (k - p0) * plane + j * (d > 1 ? N[0] : 1);
+            long u[3] = {0, 0, 0};
+            u[s] = fold(k, ns);
+            if (d > 2) u[1] = j;
+            for (long i = 0; i < nq[0]; i++) {
+                if (d > 1) u[0] = i;
+                if (is_canonical(eq, u)) continue;
+                long v[3] = {u[0], u[1], u[2]};
+                canonical(eq, v);
+                /* in full mode v[s] <= n_s is plane v[s]; otherwise v[s] = u[s] (plane k) */
+                long kv = v[s] == u[s] ? k : v[s];
+                o[d > 1 ? i : 0] = out[(kv - p0) * plane + (d > 2 ? v[1] * N[0] : 0) + (d > 1 ? v[0] : 0)];
+            }
+        }
+    }
+
+    /* 3: mirror the computed planes along the in-plane axes: i_0 > n_0 from 2 n_0 - i_0 in the
+     * quadrant rows, then (3D) rows i_1 > n_1 from row 2 n_1 - i_1 */
+    for (long k = p0; k < p1 && d > 1; k++) {
+        if (!COMPUTED(k)) continue;
+        double *o = out + (k - p0) * plane;
+        for (long j = 0; j < rows; j++) {
+            double *r = o + j * N[0];
+            for (long i = n[0] + 1; i < N[0]; i++) r[i] = r[N[0] - i];
+        }
+        if (d > 2)
+            for (long j = n[1] + 1; j < N[1]; j++) memcpy(o + j * N[0], o + (N[1] - j) * N[0], (size_t)N[0] * sizeof(double));
+    }
+
+    /* 4: the planes that are copies of their mirror */
+    for (long k = p0; k < p1; k++)
+        if (!COMPUTED(k)) memcpy(out + (k - p0) * plane, out + (2 * ns - k - p0) * plane, (size_t)plane * sizeof(double));
+#undef COMPUTED
+}
+
+int fa_kernel_term_cell_integrals(const fa_kernel_term_t *t, int d, const double h[3], const long n[3],
+                                  long p0, long p1, double *out)
+{
+    if (!t || !h || !n) return FA_ERROR(FA_EINVAL, "cell integrals: NULL argument");
+    if (d < 1 || d > 3) return FA_ERROR(FA_EINVAL, "cell integrals: dimension %d not in 1..3", d);
+    for (int a = 0; a < d; a++) {
+        if (!(h[a] > 0) || !isfinite(h[a]))
+            return FA_ERROR(FA_EINVAL, "cell integrals: spacing h[%d] = %g must be positive and finite", a, h[a]);
+        if (n[a] < 1 || n[a] > (1L << 28))
+            return FA_ERROR(FA_EINVAL, "cell integrals: n[%d] = %ld out of range", a, n[a]);
+    }
+    long slow = 2 * n[d - 1];
+    if (p0 < 0 || p1 < p0 || p1 > slow)
+        return FA_ERROR(FA_EINVAL, "cell integrals: planes [%ld, %ld) not within [0, %ld)", p0, p1, slow);
+    if (p1 > p0 && !out) return FA_ERROR(FA_EINVAL, "cell integrals: NULL output");
+
+    radial_t R;
+    if (t->type != FA_KERNEL_GAUSSIAN) FA_TRY(radial_setup(t, d, &R));
+    if (p1 == p0) return FA_OK;
+    long plane = 1;
+    for (int a = 0; a < d - 1; a++) plane *= 2 * n[a];
+    if (t->type == FA_KERNEL_NONE) {
+        memset(out, 0, (size_t)(p1 - p0) * plane * sizeof(double));
+        return FA_OK;
+    }
+    gl_rules_t *gl = fa_malloc(sizeof *gl);
+    if (!gl) return FA_ENOMEM;
+    gl_rules_init(gl);
+    int rc = FA_OK;
+    if (t->type == FA_KERNEL_GAUSSIAN) {
+        rc = gaussian_table(t, d, h, n, p0, p1, out, gl);
+    } else {
+        R.gl = gl;
+        radial_series(&R);
+        radial_table(&R, h, n, p0, p1, out);
+    }
+    free(gl);
+    return rc;
+}
