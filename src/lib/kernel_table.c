@@ -252,35 +252,54 @@ static int series_terms(const piece_t *p, double dmax)
     return 0;
 }
 
-/* sum_i wp[i] sum_(k <= K) b_k delta[i]^k, by Horner over the whole batch at once */
-static double series_sum(const double *b, int K, int n, const double *restrict delta, const double *restrict wp,
-                         double *restrict acc)
+/* The weighted sum of values f at the points of a tensor rule (x fastest), nested axis by axis:
+ * the rounding error grows like that of a sum of m terms, not of m0 m1 m2 (one flat sum of
+ * 8^3 positive terms already loses ~1e-15 relative). */
+static double tensor_sum(const int mm[3], double wt[3][KT_MMAX], const double *f)
 {
-    for (int i = 0; i < n; i++) acc[i] = b[K];
+    double total = 0;
+    for (int k = 0, p = 0; k < mm[2]; k++) {
+        double plane = 0;
+        for (int j = 0; j < mm[1]; j++, p += mm[0]) {
+            double row = 0;
+            for (int i = 0; i < mm[0]; i++) row += wt[0][i] * f[p + i];
+            plane += wt[1][j] * row;
+        }
+        total += wt[2][k] * plane;
+    }
+    return total;
+}
+
+/* sum_(k <= K) b_k delta[i]^k for every point, by Horner over the whole batch at once */
+static void series_values(const double *b, int K, int n, const double *restrict delta, double *restrict f)
+{
+    for (int i = 0; i < n; i++) f[i] = b[K];
     for (int k = K - 1; k >= 0; k--)
-        for (int i = 0; i < n; i++) acc[i] = acc[i] * delta[i] + b[k];
-    double s = 0;
-    for (int i = 0; i < n; i++) s += wp[i] * acc[i];
-    return s;
+        for (int i = 0; i < n; i++) f[i] = f[i] * delta[i] + b[k];
 }
 
 /* The series path of box_gl: every piece a power or a log, |delta| <= dmax at every point.
  * Returns 0 (and leaves *sum) if some piece would need more than KT_KMAX terms. */
-static int box_series(const radial_t *R, double r2c, double dmax, int n, const double *delta, const double *wp,
-                      double *acc, double *sum)
+static int box_series(const radial_t *R, double r2c, double dmax, const int mm[3], double wt[3][KT_MMAX],
+                      const double *delta, double *f, double *sum)
 {
-    int K[2];
+    int K[2], n = mm[0] * mm[1] * mm[2];
     for (int q = 0; q < R->np; q++)
         if (!(K[q] = series_terms(&R->p[q], dmax))) return 0;
     double s = 0;
     for (int q = 0; q < R->np; q++) {
         const piece_t *p = &R->p[q];
-        double t = series_sum(p->b, K[q], n, delta, wp, acc);
+        series_values(p->b, K[q], n, delta, f);
+        double t = tensor_sum(mm, wt, f);
         if (p->kind == PIECE_POW) {
             s += p->c * pow(r2c, 0.5 * p->beta) * t;
         } else {
-            double v = 0;
-            for (int i = 0; i < n; i++) v += wp[i];
+            double v = 1; /* the box's volume: the weights of each axis sum to its width */
+            for (int a = 0; a < 3; a++) {
+                double wa = 0;
+                for (int i = 0; i < mm[a]; i++) wa += wt[a][i];
+                v *= wa;
+            }
             s += 0.5 * p->c * (log(r2c) * v + t);
         }
     }
@@ -315,45 +334,40 @@ static double box_gl(const radial_t *R, radial_fn fn, const double c[3], const d
             dl[a][0] = 0;
         }
     }
-    double r2[KT_BATCH], f[KT_BATCH], wp[KT_BATCH];
-    r2[0] = 0; /* every mm[a] >= 1, which GCC's uninitialised-use analysis cannot see */
-    double sum = 0;
-    int npts = mm[0] * mm[1] * mm[2];
-    if (npts <= KT_BATCH) {
+    double r2[KT_BATCH], f[KT_BATCH];
+    if (mm[0] * mm[1] * mm[2] <= KT_BATCH) {
         /* the whole box in one call: far cells have 8..64 points */
-        int p = 0;
-        for (int k = 0; k < mm[2]; k++)
-            for (int j = 0; j < mm[1]; j++) {
-                double s = x2[1][j] + x2[2][k], wjk = wt[1][j] * wt[2][k];
-                for (int i = 0; i < mm[0]; i++, p++) {
-                    r2[p] = x2[0][i] + s;
-                    wp[p] = wt[0][i] * wjk;
-                }
-            }
-        double dmax = r2c > 0 ? (dlmax[0] + dlmax[1] + dlmax[2]) / r2c : INFINITY;
+        double dmax = r2c > 0 ? (dlmax[0] + dlmax[1] + dlmax[2]) / r2c : INFINITY, sum;
         if (fn == kernel_r2 && R->series && dmax <= KT_DELTA_MAX) {
-            double delta[KT_BATCH];
-            p = 0;
-            for (int k = 0; k < mm[2]; k++)
+            for (int k = 0, p = 0; k < mm[2]; k++)
                 for (int j = 0; j < mm[1]; j++) {
                     double ds = dl[1][j] + dl[2][k];
-                    for (int i = 0; i < mm[0]; i++, p++) delta[p] = (dl[0][i] + ds) / r2c;
+                    for (int i = 0; i < mm[0]; i++, p++) r2[p] = (dl[0][i] + ds) / r2c; /* delta */
                 }
-            if (box_series(R, r2c, dmax, p, delta, wp, f, &sum)) return sum;
+            if (box_series(R, r2c, dmax, mm, wt, r2, f, &sum)) return sum;
         }
-        fn(R, p, r2, f);
-        for (int i = 0; i < p; i++) sum += wp[i] * f[i];
-        return sum;
+        for (int k = 0, p = 0; k < mm[2]; k++)
+            for (int j = 0; j < mm[1]; j++) {
+                double s = x2[1][j] + x2[2][k];
+                for (int i = 0; i < mm[0]; i++, p++) r2[p] = x2[0][i] + s;
+            }
+        fn(R, mm[0] * mm[1] * mm[2], r2, f);
+        return tensor_sum(mm, wt, f);
     }
-    for (int k = 0; k < mm[2]; k++)
+    /* large boxes row by row, summed in the same nested order */
+    double total = 0;
+    for (int k = 0; k < mm[2]; k++) {
+        double plane = 0;
         for (int j = 0; j < mm[1]; j++) {
             double s = x2[1][j] + x2[2][k], row = 0;
             for (int i = 0; i < mm[0]; i++) r2[i] = x2[0][i] + s;
             fn(R, mm[0], r2, f);
             for (int i = 0; i < mm[0]; i++) row += wt[0][i] * f[i];
-            sum += wt[1][j] * wt[2][k] * row;
+            plane += wt[1][j] * row;
         }
-    return sum;
+        total += wt[2][k] * plane;
+    }
+    return total;
 }
 
 /* Integral of fn over the box, bisected along the axis that needs the most points until every
@@ -420,27 +434,51 @@ static double cell_integral(const radial_t *R, const double h[3], const long u[3
 
 /* ---- the gaussian: products of one-dimensional integrals --------------------------- */
 
-/* int_x0^x1 e^(-x^2/l) dx, x0 < x1. Across 0 a sum of two erfs; on one side a difference of
- * erfcs while the upper one is at most half the lower (no more than a bit lost), otherwise
- * the interval is short on the scale of the decay and a 16-point rule is exact to rounding. */
-static double gauss_interval(double x0, double x1, double l, const gl_rules_t *gl)
+/* e^(-x^2/l), x = m h, with x and x^2/l carried in two doubles: rounded, each would cost
+ * 2 (x^2/l) eps relative (1e-14 at x^2/l = 45), the conditioning of the exponential in the
+ * cell's edge, not that of the integral over the cell. */
+static double gauss_exp(double m, double h, double l)
+{
+    double x = m * h, xl = fma(m, h, -x);            /* m h = x + xl exactly */
+    double p = x * x, e = fma(x, x, -p) + 2 * x * xl; /* (m h)^2 = p + e to ~eps^2 */
+    double q = p / l, r = fma(-q, l, p);              /* p = q l + r exactly */
+    return exp(-q) * (1 - (r + e) / l);               /* (m h)^2/l = q + (r + e)/l, the second ~ eps q */
+}
+
+/* e^(u^2) erfc(u) for u >= 2 by the continued fraction
+ * 1/sqrt(pi) / (u + (1/2)/(u + 1/(u + (3/2)/(u + ...)))); 80 terms: below 1e-19 at u = 2. */
+static double erfcx_cf(double u)
+{
+    double t = u;
+    for (int k = 80; k >= 1; k--) t = u + 0.5 * k / t;
+    return 0.56418958354775628695 / t; /* 1/sqrt(pi) */
+}
+
+/* int over [m h, (m + 1) h] of e^(-x^2/l) (m = q - 1/2). Across 0 a sum of two erfs. On one
+ * side (0 <= m by symmetry), with u = x/sqrt(l): e^(-u0^2) [erfcx(u0) - e^(-(u1^2 - u0^2))
+ * erfcx(u1)] once u0 >= 2 (erfc itself would carry the 2 u0^2 eps of the rounded edge),
+ * erfc(u0) - erfc(u1) below; either while the subtracted part is at most half (no more than
+ * a bit lost). Otherwise the interval is short on the scale of the decay: e^(-x0^2/l) times a
+ * 16-point rule of e^(-(x^2 - x0^2)/l), whose exponent stays below ~1 there. */
+static double gauss_interval(double m, double h, double l, const gl_rules_t *gl)
 {
     const double sl = sqrt(l), rp = 0.88622692545275801365; /* sqrt(pi)/2 */
-    double u0 = x0 / sl, u1 = x1 / sl;
-    if (u0 < 0 && u1 > 0) return sl * rp * (erf(u1) + erf(-u0));
-    if (u1 <= 0) {
-        double t = -u1;
-        u1 = -u0;
-        u0 = t;
+    if (m < 0 && m + 1 > 0) return sl * rp * (erf((m + 1) * h / sl) + erf(-m * h / sl));
+    if (m + 1 <= 0) m = -(m + 1);
+    double x0 = m * h, x1 = (m + 1) * h, u0 = x0 / sl, u1 = x1 / sl;
+    if (u0 >= 2) {
+        double a = erfcx_cf(u0), b = exp(-h * (x1 + x0) / l) * erfcx_cf(u1);
+        if (b <= 0.5 * a) return sl * rp * gauss_exp(m, h, l) * (a - b);
+    } else {
+        double e0 = erfc(u0), e1 = erfc(u1);
+        if (e1 <= 0.5 * e0) return sl * rp * (e0 - e1);
     }
-    double e0 = erfc(u0), e1 = erfc(u1);
-    if (e1 <= 0.5 * e0) return sl * rp * (e0 - e1);
-    double s = 0, mid = 0.5 * (u0 + u1), wd = u1 - u0;
+    double s = 0;
     for (int i = 0; i < 16; i++) {
-        double u = mid + wd * gl->x[16][i];
-        s += gl->w[16][i] * exp(-u * u);
+        double t = h * (0.5 + gl->x[16][i]); /* x = x0 + t */
+        s += gl->w[16][i] * exp(-t * (2 * x0 + t) / l);
     }
-    return sl * wd * s;
+    return gauss_exp(m, h, l) * h * s;
 }
 
 /* ---- set-up and the table ---------------------------------------------------------- */
@@ -558,20 +596,31 @@ static int gaussian_table(const fa_kernel_term_t *t, int d, const double h[3], c
             for (int b = 0; b < a; b++) free(f[b]);
             return FA_ENOMEM;
         }
-        for (long u = 0; u <= n[a]; u++) f[a][u] = gauss_interval((u - 0.5) * h[a], (u + 0.5) * h[a], l, gl);
+        for (long u = 0; u <= n[a]; u++) f[a][u] = gauss_interval(u - 0.5, h[a], l, gl);
     }
+    /* C (f_0 f_1) in 2D and C ((lo mid) hi), the factors sorted, in 3D: the same bits under
+     * any exchange of axes */
     long plane = d == 1 ? 1 : d == 2 ? N[0] : N[0] * N[1];
     for (long p = p0; p < p1; p++) {
         double *o = out + (p - p0) * plane;
-        double fs = C * f[d - 1][fold(p, n[d - 1])];
+        double fs = f[d - 1][fold(p, n[d - 1])];
         if (d == 1) {
-            o[0] = fs;
+            o[0] = C * fs;
             continue;
         }
         long rows = d == 2 ? 1 : N[1];
         for (long j = 0; j < rows; j++) {
-            double fr = d == 2 ? fs : fs * f[1][fold(j, n[1])];
-            for (long i = 0; i < N[0]; i++) o[j * N[0] + i] = fr * f[0][fold(i, n[0])];
+            double *orow = o + j * N[0];
+            if (d == 2) {
+                for (long i = 0; i < N[0]; i++) orow[i] = C * (f[0][fold(i, n[0])] * fs);
+                continue;
+            }
+            double fj = f[1][fold(j, n[1])], lo = fa_min2(fj, fs), hi = fa_max2(fj, fs);
+            for (long i = 0; i < N[0]; i++) {
+                double x = f[0][fold(i, n[0])];
+                double a = fa_min2(x, lo), c = fa_max2(x, hi), b = fa_max2(lo, fa_min2(x, hi));
+                orow[i] = C * ((a * b) * c);
+            }
         }
     }
     for (int a = 0; a < d; a++) free(f[a]);
@@ -594,9 +643,9 @@ static void radial_table(const radial_t *R, const double h[3], const long n[3], 
     const long plane = (d > 1 ? N[0] : 1) * (d > 2 ? N[1] : 1);
     const long ns = n[s];
     const int full = p0 == 0 && p1 == N[s];
-    int eq[3];
+    int eq[3], eqall[3];
     for (int k = 0; k < 3; k++) {
-        eq[k] = same_axis(d, h, n, pair_a[k], pair_b[k]);
+        eq[k] = eqall[k] = same_axis(d, h, n, pair_a[k], pair_b[k]);
         if (!full && (pair_a[k] == s || pair_b[k] == s)) eq[k] = 0;
     }
 #define COMPUTED(k) ((k) <= ns || 2 * ns - (k) < p0)
@@ -615,7 +664,12 @@ static void radial_table(const radial_t *R, const double h[3], const long n[3], 
         if (d > 2) u[1] = j;
         for (long i = 0; i < nq[0]; i++) {
             if (d > 1) u[0] = i;
-            if (is_canonical(eq, u)) o[d > 1 ? i : 0] = cell_integral(R, h, u);
+            if (!is_canonical(eq, u)) continue;
+            /* evaluated at the member canonical under all exchanges, so that a range of planes
+             * gets the same bits as the whole table */
+            long v[3] = {u[0], u[1], u[2]};
+            canonical(eqall, v);
+            o[d > 1 ? i : 0] = cell_integral(R, h, v);
         }
     }
 
