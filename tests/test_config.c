@@ -74,7 +74,7 @@ int main(void)
     fa_config_t *c3;
     int nhs = 0;
     const double *hs = NULL;
-    if (fa_config_read_string(buf, "long.ini", &c3) == FA_OK && fa_model_create(c3, &mm) == FA_OK) {
+    if (fa_config_read_string(buf, "long.ini", &c3) == FA_OK && fa_model_create(c3, NULL, &mm) == FA_OK) {
         hs = fa_model_hs_orders(mm, &nhs);
         tl_check(nhs == 60 && hs[59] == 59, "a list of %zu characters reads whole: %d orders, last %g",
                  strlen(fa_config_get(c3, "output", "hs")), nhs, nhs ? hs[nhs - 1] : -1.0);
@@ -136,7 +136,7 @@ int main(void)
         if (fa_config_read_string(base, "t.ini", &c3)) return 99;
         fa_config_set(c3, refused_models[i].set1);
         if (refused_models[i].set2) fa_config_set(c3, refused_models[i].set2);
-        int rc = fa_model_create(c3, &mm);
+        int rc = fa_model_create(c3, NULL, &mm);
         tl_check(rc == FA_ECONFIG && strstr(fa_last_error(), refused_models[i].words), "refused: %s", fa_last_error());
         if (!rc) fa_model_free(mm);
         fa_config_free(c3);

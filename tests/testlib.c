@@ -18,7 +18,7 @@ fa_model_t *tl_model_with(const char *text, const char *const *sets)
     for (int i = 0; sets && sets[i]; i++)
         if (fa_config_set(cfg, sets[i])) die("config override");
     fa_model_t *m;
-    if (fa_model_create(cfg, &m)) die("model");
+    if (fa_model_create(cfg, NULL, &m)) die("model");
     fa_config_free(cfg);
     return m;
 }

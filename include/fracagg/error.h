@@ -35,7 +35,8 @@ extern "C" {
     X(FA_EINTERRUPT, -9, "interrupted")                                               \
     X(FA_EUNSUPPORTED, -10, "not supported")                                          \
     X(FA_EMPI, -11, "MPI error")                                                      \
-    X(FA_EFORMAT, -12, "bad run file")
+    X(FA_EFORMAT, -12, "bad run file")                                                \
+    X(FA_EDOMAIN, -13, "the solution left the box")
 
 enum fa_status {
 #define FA_ERROR_ENUM_(name, value, text) name = value,

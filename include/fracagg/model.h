@@ -19,8 +19,10 @@ extern "C" {
 typedef struct fa_model fa_model_t;
 
 /** Build a model from a configuration (validated here if not already). The model keeps
- *  its own copy of the configuration. FA_ECONFIG with file:line and key on bad input. */
-int fa_model_create(const fa_config_t *cfg, fa_model_t **out);
+ *  its own copy of the configuration. comm: NULL for a run on this process alone, or the
+ *  communicator (parallel.h) whose ranks share the grid; it must outlive the model.
+ *  FA_ECONFIG with file:line and key on bad input. */
+int fa_model_create(const fa_config_t *cfg, const fa_comm_t *comm, fa_model_t **out);
 void fa_model_free(fa_model_t *m);
 
 const fa_config_t *fa_model_config(const fa_model_t *m);

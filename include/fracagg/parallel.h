@@ -1,10 +1,11 @@
 /**
  * @file parallel.h
- * Distributed runs with MPI. A program calls fa_parallel_init() first: under an MPI launcher
- * (mpirun) it initialises MPI and FFTW-MPI, and grids created afterwards are split in slabs
- * along their slowest axis (FFTW-MPI's layout) over MPI_COMM_WORLD; otherwise (or in a build
- * without MPI) nothing happens and everything runs serially. Set FRACAGG_MPI=1 to initialise
- * MPI in a process started without a launcher.
+ * Distributed runs. The library computes on a communicator it is given (as SUNDIALS' context
+ * and PETSc's objects take one): a program that runs under MPI initialises MPI itself, wraps
+ * its MPI_Comm with fa_comm_create() (fracagg/comm_mpi.h) and passes the handle to
+ * fa_model_create(); grids made on a communicator of more than one rank are split in slabs
+ * along their slowest axis (FFTW-MPI's layout). A NULL communicator, everywhere, means this
+ * process alone, and a build without MPI only has that.
  */
 #ifndef FRACAGG_PARALLEL_H
 #define FRACAGG_PARALLEL_H
@@ -13,14 +14,19 @@
 extern "C" {
 #endif
 
-/** A communicator the library computes on (opaque; see comm_mpi.h to make one from an
- *  MPI_Comm). NULL wherever one is taken means this process alone. */
+/** A communicator the library computes on (opaque). */
 typedef struct fa_comm fa_comm_t;
 
-int fa_parallel_init(int *argc, char ***argv);
-int fa_parallel_finalize(void);
-int fa_parallel_rank(void); /**< 0 in a serial run */
-int fa_parallel_size(void); /**< 1 in a serial run */
+/** Rank of this process and number of ranks (0 and 1 for NULL). */
+int fa_comm_rank(const fa_comm_t *c);
+int fa_comm_size(const fa_comm_t *c);
+
+/** Release a handle made by fa_comm_create (safe on NULL); the MPI_Comm it wrapped is the
+ *  caller's and stays valid. */
+void fa_comm_free(fa_comm_t *c);
+
+/** 1 if the library was built with MPI (fa_comm_create exists), else 0. */
+int fa_have_mpi(void);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,9 @@ int cmd_verify_hs(int argc, char **argv);
 int cmd_w1(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
+/* The communicator of this run (NULL: this process alone), started by main(). */
+const fa_comm_t *cli_comm(void);
+
 /* Print a command's usage; -1 if there is no such command. */
 int cli_command_help(const char *name, FILE *f);
 

@@ -55,7 +55,7 @@ int cmd_bench(int argc, char **argv)
     fa_solver_t *s = NULL;
     fa_bench_result_t r;
     int rc = fa_config_read_string(text, "bench", &cfg);
-    if (!rc) rc = fa_model_create(cfg, &m);
+    if (!rc) rc = fa_model_create(cfg, cli_comm(), &m);
     if (!rc) rc = fa_solver_create(m, &s);
     if (!rc) rc = fa_bench_rhs(s, reps, &r);
     if (rc) {

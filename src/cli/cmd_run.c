@@ -96,7 +96,7 @@ static int load_continuation(const char *path, const cli_config_args_t *a, fa_mo
         snprintf(set, sizeof set, "%s.path=%s", sec, path);
         if (!rc) rc = fa_config_set(cfg, set);
     }
-    if (!rc) rc = fa_model_create(cfg, m);
+    if (!rc) rc = fa_model_create(cfg, cli_comm(), m);
     if (!rc && *t_last >= fa_model_t_end(*m)) {
         fprintf(stderr, "fracagg: %s is complete (%ld records up to t = %g = end); extend it with --set time.end=T\n", path,
                 records, *t_last);

@@ -26,7 +26,8 @@ int cli_exit_code(int status)
     switch (status) {
     case FA_OK: return FA_EXIT_OK;
     case FA_ESOLVER:
-    case FA_ENUMERIC: return FA_EXIT_FAILED;
+    case FA_ENUMERIC:
+    case FA_EDOMAIN: return FA_EXIT_FAILED;
     case FA_EINTERRUPT: return 130;
     case FA_ENOMEM:
     case FA_EFFTW:
@@ -147,7 +148,7 @@ int cli_load_model(const cli_config_args_t *a, fa_model_t **model)
     fa_config_t *cfg = NULL;
     int rc = fa_config_read_file(a->config, &cfg);
     for (int i = 0; rc == FA_OK && i < a->nsets; i++) rc = fa_config_set(cfg, a->sets[i]);
-    if (rc == FA_OK) rc = fa_model_create(cfg, model);
+    if (rc == FA_OK) rc = fa_model_create(cfg, cli_comm(), model);
     fa_config_free(cfg);
     if (rc != FA_OK) {
         cli_error(NULL);

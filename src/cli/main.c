@@ -1,5 +1,5 @@
 /* fracagg: the command-line front end. Thin: parse the command line, call the library,
- * report. Exit codes (architecture.md section 3): 0 success, 1 a check failed, 2 bad usage or
+ * report. Exit codes (manual, section 3): 0 success, 1 a check failed, 2 bad usage or
  * bad input, 3 the integration failed, 130/143 interrupted by SIGINT/SIGTERM. */
 #include <config.h>
 
@@ -10,6 +10,11 @@
 #include <string.h>
 
 #include "cli.h"
+#ifdef FA_HAVE_MPI
+#include <mpi.h>
+
+#include "fracagg/comm_mpi.h"
+#endif
 
 static const cli_command_t commands[] = {
     {"run", cmd_run, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
@@ -139,7 +144,7 @@ static int dispatch(int argc, char **argv)
         usage(stdout);
         return FA_EXIT_OK;
     }
-    if (fa_parallel_size() > 1 && !distributed_command(argv[1])) {
+    if (fa_comm_size(cli_comm()) > 1 && !distributed_command(argv[1])) {
         fprintf(stderr, "fracagg %s: runs on one process (not under mpirun)\n", argv[1]);
         return FA_EXIT_USAGE;
     }
@@ -150,17 +155,55 @@ static int dispatch(int argc, char **argv)
     return FA_EXIT_USAGE;
 }
 
+/* The communicator of this process's run, NULL when it runs alone. */
+static fa_comm_t *comm;
+const fa_comm_t *cli_comm(void) { return comm; }
+
+/* MPI is started only under an MPI launcher (or when FRACAGG_MPI is set): a plain `fracagg
+ * run` stays a serial process without MPI's start-up cost. The library is then handed the
+ * world communicator. */
+static int start_mpi(int *argc, char ***argv)
+{
+#ifdef FA_HAVE_MPI
+    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS", "FRACAGG_MPI"};
+    int launched = 0;
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i])) launched = 1;
+    if (!launched) return 0;
+    if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+        fprintf(stderr, "fracagg: MPI_Init failed\n");
+        return -1;
+    }
+    if (fa_comm_create(MPI_COMM_WORLD, &comm) != FA_OK) {
+        fprintf(stderr, "fracagg: %s\n", fa_last_error());
+        MPI_Finalize();
+        return -1;
+    }
+#else
+    (void)argc, (void)argv;
+#endif
+    return 0;
+}
+
+static void stop_mpi(void)
+{
+#ifdef FA_HAVE_MPI
+    if (comm) {
+        fa_comm_free(comm);
+        comm = NULL;
+        MPI_Finalize();
+    }
+#endif
+}
+
 int main(int argc, char **argv)
 {
     /* Under mpirun every rank runs the command; rank 0 alone talks and writes files. */
-    if (fa_parallel_init(&argc, &argv) != FA_OK) {
-        fprintf(stderr, "fracagg: %s\n", fa_last_error());
-        return FA_EXIT_FAILED;
-    }
-    if (fa_parallel_rank() != 0) {
+    if (start_mpi(&argc, &argv) != 0) return FA_EXIT_FAILED;
+    if (fa_comm_rank(comm) != 0) {
         if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) return FA_EXIT_FAILED;
     }
     int code = dispatch(argc, argv);
-    fa_parallel_finalize();
+    stop_mpi();
     return code;
 }

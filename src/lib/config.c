@@ -462,12 +462,13 @@ int fa_config_remove_section(fa_config_t *c, const char *section)
 
 /* ---- validation -------------------------------------------------------------------- */
 
-/* Section patterns: plain names, "kernel.I.J", "initial.I". Returns the pattern and the
- * 1-based indices (0 where none), or NULL for an unknown section. */
-static const char *section_pattern(const char *section, long idx[2])
+/* Section patterns: plain names, "kernel.I.J" (also "kernel.I.J.T", term T >= 2 of K_IJ, with
+ * the same keys), "initial.I". Returns the pattern and the 1-based indices (0 where none), or
+ * NULL for an unknown section. */
+static const char *section_pattern(const char *section, long idx[3])
 {
     static const char *plain[] = {"grid", "species", "time", "solver", "output", "kinetic"};
-    idx[0] = idx[1] = 0;
+    idx[0] = idx[1] = idx[2] = 0;
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         if (strcmp(section, plain[i]) == 0) return plain[i];
     const char *p;
@@ -478,6 +479,10 @@ static const char *section_pattern(const char *section, long idx[2])
         idx[0] = strtol(p, &end, 10);
         if (*end != '.' || !isdigit((unsigned char)end[1])) return NULL;
         idx[1] = strtol(end + 1, &end, 10);
+        if (*end == '.' && isdigit((unsigned char)end[1])) {
+            idx[2] = strtol(end + 1, &end, 10);
+            if (idx[2] < 2 || idx[2] > FA_KERNEL_MAX_TERMS) return NULL;
+        }
         return *end ? NULL : "kernel.I.J";
     }
     if (strncmp(section, "initial.", 8) == 0) {
@@ -608,16 +613,16 @@ static int check_tokens(const entry_t *e, const fa_config_key_t *k, char *buf)
 
 int fa_config_validate(const fa_config_t *c)
 {
-    long idx[2];
+    long idx[3];
     /* 1. every entry: known section, known key, applicable, well-formed value */
     for (int i = 0; i < c->n; i++) {
         const entry_t *e = &c->e[i];
         const char *pattern = section_pattern(e->section, idx);
         if (!pattern)
             return FA_ERROR(FA_ECONFIG,
-                            "%s: unknown section [%s] (known: grid, species, kernel.I.J, "
-                            "initial.I, time, solver, output, kinetic)",
-                            e->section_where, e->section);
+                            "%s: unknown section [%s] (known: grid, species, kernel.I.J, kernel.I.J.T "
+                            "(T = 2..%d), initial.I, time, solver, output, kinetic)",
+                            e->section_where, e->section, FA_KERNEL_MAX_TERMS);
         const char *type = fa_config_get(c, e->section, "type");
         int known;
         const fa_config_key_t *k = lookup_key(pattern, e->key, type, &known);
@@ -693,7 +698,7 @@ const char *fa_config_value(const fa_config_t *c, const char *section, const cha
 {
     const char *v = fa_config_get(c, section, key);
     if (v) return v;
-    long idx[2];
+    long idx[3];
     const char *pattern = section_pattern(section, idx);
     if (!pattern) return NULL;
     int known;

@@ -24,21 +24,34 @@ static const fa_config_key_t keys[] = {
     {"grid", "cells", FA_KEY_INT, PER_AXIS, NULL, 1, NULL, NULL, RANGE(1, INF),
      "cells per axis, x first (one value: the same on every axis)"},
     {"grid", "length", FA_KEY_REAL, PER_AXIS, NULL, 1, NULL, NULL, POSITIVE,
-     "box length per axis, x first; the box is [-L/2, L/2), periodic"},
+     "box length per axis, x first; the box is [-L/2, L/2)"},
+    {"grid", "boundary", FA_KEY_WORD, SCALAR, NULL, 0, "periodic", "periodic|free", ANY,
+     "periodic: the box is the torus; free: the whole space R^d, densities zero outside the box, "
+     "aperiodic potentials (zero-padded FFTs of cell-integrated kernels), no flux through the box's "
+     "faces; the run stops when a density reaches the box edge (edge_fraction)"},
+    {"grid", "edge_fraction", FA_KEY_REAL, SCALAR, NULL, 0, "1e-10", NULL, 0.0, 1.0, 1, 1,
+     "boundary = free: stop the run (exit 3, file complete up to the last good record) when the mass "
+     "in the two outermost cell layers exceeds this fraction of a species' mass"},
 
     {"species", "count", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 64),
      "number of species N"},
     {"species", "names", FA_KEY_TEXT, LIST, NULL, 0, NULL, NULL, ANY,
      "one name per species (default s1 s2 ...)"},
 
-    {"kernel.I.J", "type", FA_KEY_WORD, SCALAR, NULL, 1, NULL, "riesz|gaussian|morse", ANY,
-     "kernel K_IJ acting on species I from species J (1-based); absent section = no interaction"},
-    {"kernel.I.J", "strength", FA_KEY_REAL, SCALAR, "riesz|gaussian", 1, NULL, NULL, ANY,
-     "C; positive repels, negative attracts"},
+    {"kernel.I.J", "type", FA_KEY_WORD, SCALAR, NULL, 1, NULL, "riesz|gaussian|morse|newtonian|power", ANY,
+     "kernel K_IJ acting on species I from species J (1-based); absent section = no interaction. "
+     "[kernel.I.J.T] (T = 2..8) adds term T to K_IJ (same keys): e.g. power a = 2 plus newtonian"},
+    {"kernel.I.J", "strength", FA_KEY_REAL, SCALAR, "riesz|gaussian|newtonian|power", 1, NULL, NULL, ANY,
+     "C; positive repels, negative attracts (power: see exponent). newtonian: C G_d with G_1 = -|x|/2, "
+     "G_2 = -log|x|/(2 pi), G_3 = 1/(4 pi |x|) (-Laplace G_d = delta)"},
     {"kernel.I.J", "alpha", FA_KEY_REAL, SCALAR, "riesz", 1, NULL, NULL, 0.0, 3.0, 1, 1,
      "exponent of C|x|^-alpha, 0 < alpha < d; s = (d - alpha)/2"},
     {"kernel.I.J", "length", FA_KEY_REAL, SCALAR, "gaussian", 1, NULL, NULL, POSITIVE,
      "l in C exp(-|x|^2/l)"},
+    {"kernel.I.J", "exponent", FA_KEY_REAL, SCALAR, "power", 1, NULL, NULL, -3.0, INF, 1, 0,
+     "a in C |x|^a / a, a > -d, a != 0; its gradient is C |x|^(a-2) x for every a, so C > 0 attracts "
+     "(the swarming convention: |x|^a/a - |x|^b/b with a > b attracts far, repels near); a > 0 only with "
+     "boundary = free"},
     {"kernel.I.J", "attraction", FA_KEY_REAL, SCALAR, "morse", 0, "0", NULL, NONNEG,
      "C_a in -C_a exp(-|x|/l_a) + C_r exp(-|x|/l_r)"},
     {"kernel.I.J", "attraction_length", FA_KEY_REAL, SCALAR, "morse", 0, "1", NULL, POSITIVE,

@@ -1,12 +1,14 @@
 /* Diagnostics of a state: mass, extremes, the record of one output time. */
-#include "internal.h"
+#include "grid_internal.h"
+#include "spectral_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-double fa_diag_mass(const fa_grid_t *g, const double *f)
+double fa_diag_mass(const fa_grid_t *grid, const double *f)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
     /* pairwise-free but compensated summation: mass is checked to 1e-12 relative */
     double sum = 0, comp = 0;
     for (long c = 0; c < g->nlocal; c++) {
@@ -14,14 +16,15 @@ double fa_diag_mass(const fa_grid_t *g, const double *f)
         comp = (t - sum) - y;
         sum = t;
     }
-    return fa_gsum(g, sum) * g->cell_volume;
+    return fa_gsum(grid, sum) * g->cell_volume;
 }
 
-double fa_diag_min(const fa_grid_t *g, const double *f)
+double fa_diag_min(const fa_grid_t *grid, const double *f)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
     double m = INFINITY;
     for (long c = 0; c < g->nlocal; c++) m = f[c] < m ? f[c] : m; /* NaN-blind, as fmin */
-    return fa_gmin(g, m);
+    return fa_gmin(grid, m);
 }
 
 int fa_diag_record_init(fa_diag_record_t *r, int N, const double *hs, int nhs)

@@ -25,12 +25,29 @@
  * positivity: for smooth solutions only. */
 #include "fv.h"
 
+#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+typedef struct fa_fv fa_fv_t;
+/* Divergence of one species for planes [p0, p1) of the slowest axis (thread tid); speed
+ * (or NULL): max |u| per axis over the faces the thread computed, maxed into speed[0..2]. */
+typedef void (*fa_fv_div_fn)(const fa_fv_t *fv, int tid, long p0, long p1, const double *rho,
+                             const double *phi, double *out, double *speed);
+
+struct fa_fv {
+    const fa_grid_t *grid;
+    const fa_grid_layout_t *g;
+    int nspecies, threads;
+    fa_fv_div_fn div; /* specialised for the scheme, the limiter and the boundary */
+    double **scratch; /* per thread */
+    double *halo;     /* distributed: 2 planes below/above of rho, then of phi */
+    double *zero;     /* free grids: a plane of zeros (the vacuum beyond the box) */
+};
 
 /* The row kernel's vectors live in registers of always-inlined functions; GCC still warns
  * that passing them would change the ABI in the baseline clone. Nothing is passed. */
@@ -115,16 +132,29 @@ static inline __attribute__((always_inline)) double cross_s(int lim, const cross
  * speed (or NULL): speed[a] = max(speed[a], |u| on this row's faces of axis a), the faces
  * it computes: x faces 1/2 .. n-1/2 (all, periodic), the upper y and z faces. For the
  * explicit step bound, at a few operations per face instead of another pass over phi. */
-static inline __attribute__((always_inline)) void row(int lim, long n, double ihx, const double *restrict r,
+/* Cell j of a row of n (j may lie up to two cells beyond either end): the periodic wrap, or on
+ * a free grid the ghost cells, density 0 and the potential of the end cell. */
+static inline __attribute__((always_inline)) double rho_at(int freeb, const double *r, long j, long n)
+{
+    if (freeb) return j >= 0 && j < n ? r[j] : 0.0;
+    return r[fa_wrap(j, n)];
+}
+static inline __attribute__((always_inline)) double phi_at(int freeb, const double *p, long j, long n)
+{
+    if (freeb) return p[j < 0 ? 0 : j >= n ? n - 1 : j];
+    return p[fa_wrap(j, n)];
+}
+
+static inline __attribute__((always_inline)) void row(int lim, int freeb, long n, double ihx, const double *restrict r,
                                                      const double *restrict p, const cross_rows_t *y,
                                                      const cross_rows_t *z, double *restrict out,
                                                      double *speed)
 {
-    /* slope of cell 0, flux through its left face (periodic) */
-    double rm2 = r[fa_wrap(-2, n)], rm1 = r[fa_wrap(-1, n)], r0 = r[0], rq = r[fa_wrap(1, n)];
+    /* slope of cell 0, flux through its left face (periodic, or zero on a free grid) */
+    double rm2 = rho_at(freeb, r, -2, n), rm1 = rho_at(freeb, r, -1, n), r0 = r[0], rq = rho_at(freeb, r, 1, n);
     double s_left = fa_limited_slope(lim, r0 - rm1, rm1 - rm2);
     double s_c = fa_limited_slope(lim, rq - r0, r0 - rm1);
-    double f_c = fa_face_flux(lim, -(p[0] - p[fa_wrap(-1, n)]) * ihx, rm1 + 0.5 * s_left, r0 - 0.5 * s_c);
+    double f_c = fa_face_flux(lim, -(p[0] - phi_at(freeb, p, -1, n)) * ihx, rm1 + 0.5 * s_left, r0 - 0.5 * s_c);
     long c = 0;
     double sp[3] = {0, 0, 0};
     if (n >= FA_VL + 2) {
@@ -153,11 +183,11 @@ static inline __attribute__((always_inline)) void row(int lim, long n, double ih
             for (int a = 0; a < 3; a++)
                 for (int k = 0; k < FA_VL; k++) sp[a] = fa_max2(sp[a], vsp[a][k]);
     }
-    for (; c < n; c++) { /* the same, one cell at a time, wrapping */
-        long c1 = fa_wrap(c + 1, n), c2 = fa_wrap(c + 2, n);
-        double s_right = fa_limited_slope(lim, r[c2] - r[c1], r[c1] - r[c]);
-        double ux = -(p[c1] - p[c]) * ihx;
-        double f_right = fa_face_flux(lim, ux, r[c] + 0.5 * s_c, r[c1] - 0.5 * s_right);
+    for (; c < n; c++) { /* the same, one cell at a time, wrapping (or ghost cells) */
+        double r1 = rho_at(freeb, r, c + 1, n), r2 = rho_at(freeb, r, c + 2, n);
+        double s_right = fa_limited_slope(lim, r2 - r1, r1 - r[c]);
+        double ux = -(phi_at(freeb, p, c + 1, n) - p[c]) * ihx;
+        double f_right = fa_face_flux(lim, ux, r[c] + 0.5 * s_c, r1 - 0.5 * s_right);
         double o = -(f_right - f_c) * ihx;
         sp[0] = fa_max2(sp[0], fabs(ux));
         if (y) o -= cross_s(lim, y, c, r[c], p[c], &sp[1]);
@@ -174,74 +204,100 @@ static inline __attribute__((always_inline)) void row(int lim, long n, double ih
  * the slow axis (one plane each), then in 3D the same three for y within a plane (rows). */
 #define SCRATCH_DOUBLES(g) (3 * (g)->plane + ((g)->dim == 3 ? 3 * (g)->n[0] : 0))
 
+/* Plane c of the local slab (-2 <= c < count + 2) of rho (phi = 0) or of phi (phi = 1): inside
+ * the slab, the halo of a distributed grid, the periodic wrap, or a free grid's ghost plane
+ * (zeros, or the potential's boundary plane: that plane lies on this rank, as every rank
+ * holds at least two planes). */
+static inline __attribute__((always_inline)) const double *plane_of(int freeb, const fa_fv_t *fv, const double *base,
+                                                                   long c, int phi)
+{
+    const fa_grid_layout_t *g = fv->g;
+    long np = g->slow_count, ps = g->plane;
+    if (freeb) {
+        long gc = g->slow_start + c, last = g->n[g->slow] - 1;
+        if (gc < 0) return phi ? base - g->slow_start * ps : fv->zero;
+        if (gc > last) return phi ? base + (last - g->slow_start) * ps : fv->zero;
+    }
+    if (c >= 0 && c < np) return base + c * ps;
+    if (!g->distributed) return base + fa_wrap(c, np) * ps;
+    const double *lo = fv->halo + (phi ? 4 : 0) * ps, *hi = lo + 2 * ps;
+    return c < 0 ? lo + (c + 2) * ps : hi + (c - np) * ps;
+}
+
+/* Row j (-2 <= j < ny + 2) of a plane of rows of nx: the wrap, or a free grid's ghost row. */
+static inline __attribute__((always_inline)) const double *row_of(int freeb, const fa_fv_t *fv, const double *base,
+                                                                 long j, long ny, long nx, int phi)
+{
+    if (freeb && (j < 0 || j >= ny)) return phi ? base + (j < 0 ? 0 : ny - 1) * nx : fv->zero;
+    return base + fa_wrap(j, ny) * nx;
+}
+
 /* Planes [p0, p1) of the slab: the state of the slow axis at the face below p0, then each
  * plane row by row (in 3D each plane starts its own y sweep, periodic within the plane). */
-static inline __attribute__((always_inline)) void sweep_block(int lim, const fa_fv_t *fv, int tid, long p0,
+static inline __attribute__((always_inline)) void sweep_block(int lim, int freeb, const fa_fv_t *fv, int tid, long p0,
                                                              long p1, const double *rho, const double *phi,
                                                              double *out, double *speed)
 {
-    const fa_grid_t *g = fv->grid;
+    const fa_grid_layout_t *g = fv->g;
     int sa = g->slow;
-    long nx = g->n[0], ps = g->plane, np = g->slow_count;
+    long nx = g->n[0], ps = g->plane;
     double ihx = 1.0 / g->h[0], ihs = 1.0 / g->h[sa];
     double *tmp = fv->scratch[tid], *s_slow = tmp + ps, *f_slow = s_slow + ps;
-    /* planes outside the local slab: the periodic wrap, or (distributed) the halos */
-    const double *rho_lo = fv->halo, *rho_hi = rho_lo + 2 * ps, *phi_lo = rho_hi + 2 * ps, *phi_hi = phi_lo + 2 * ps;
-#define PLANE(base, c) ((base) + fa_wrap((c), np) * ps)
-#define HALO(base, lo, hi, c) (!g->distributed || ((c) >= 0 && (c) < np) ? PLANE(base, c) : (c) < 0 ? (lo) + ((c) + 2) * ps : (hi) + ((c) - np) * ps)
-#define R(c) HALO(rho, rho_lo, rho_hi, c)
-#define P(c) HALO(phi, phi_lo, phi_hi, c)
+#define R(c) plane_of(freeb, fv, rho, (c), 0)
+#define P(c) plane_of(freeb, fv, phi, (c), 1)
     start_sweep(lim, ps, ihs, R(p0 - 2), R(p0 - 1), R(p0), R(p0 + 1), P(p0 - 1), P(p0), tmp, s_slow, f_slow);
     /* the speeds accumulate here, not in speed[] itself: threads' entries share cache lines */
     double sp[3] = {0, 0, 0}, *spd = speed ? sp : NULL;
     for (long c = p0; c < p1; c++) {
         const double *r = R(c), *p = P(c);
-        double *o = PLANE(out, c);
+        double *o = out + c * ps;
         if (g->dim == 2) {
             cross_rows_t y = {R(c + 1), R(c + 2), P(c + 1), s_slow, f_slow, ihs};
-            row(lim, nx, ihx, r, p, &y, NULL, o, spd);
+            row(lim, freeb, nx, ihx, r, p, &y, NULL, o, spd);
             continue;
         }
         long ny = g->n[1];
         double *ytmp = f_slow + ps, *s_y = ytmp + nx, *f_y = s_y + nx;
         const double *rz1 = R(c + 1), *rz2 = R(c + 2), *pz1 = P(c + 1);
-#define ROWY(base, j) ((base) + fa_wrap((j), ny) * nx)
-        start_sweep(lim, nx, 1.0 / g->h[1], ROWY(r, -2), ROWY(r, -1), ROWY(r, 0), ROWY(r, 1), ROWY(p, -1),
-                    ROWY(p, 0), ytmp, s_y, f_y);
+#define RY(j) row_of(freeb, fv, r, (j), ny, nx, 0)
+#define PY(j) row_of(freeb, fv, p, (j), ny, nx, 1)
+        start_sweep(lim, nx, 1.0 / g->h[1], RY(-2), RY(-1), RY(0), RY(1), PY(-1), PY(0), ytmp, s_y, f_y);
         for (long j = 0; j < ny; j++) {
-            cross_rows_t y = {ROWY(r, j + 1), ROWY(r, j + 2), ROWY(p, j + 1), s_y, f_y, 1.0 / g->h[1]};
+            cross_rows_t y = {RY(j + 1), RY(j + 2), PY(j + 1), s_y, f_y, 1.0 / g->h[1]};
             cross_rows_t z = {rz1 + j * nx, rz2 + j * nx, pz1 + j * nx, s_slow + j * nx, f_slow + j * nx, ihs};
-            row(lim, nx, ihx, r + j * nx, p + j * nx, &y, &z, o + j * nx, spd);
+            row(lim, freeb, nx, ihx, r + j * nx, p + j * nx, &y, &z, o + j * nx, spd);
         }
-#undef ROWY
+#undef RY
+#undef PY
     }
     if (speed)
         for (int a = 0; a < 3; a++) speed[a] = fa_max2(speed[a], sp[a]);
 #undef R
 #undef P
-#undef HALO
-#undef PLANE
 }
 
 /* ---- specialisations per limiter --------------------------------------------------- */
 
 /* The whole divergence for one thread: 1D lines are one row; otherwise a block of planes.
  * With and without the face speeds, as two loops (speed NULL folds away). */
-#define FA_FV_SPECIALISE(name, lim)                                                       \
+#define FA_FV_SPECIALISE_(name, lim, freeb)                                               \
     FA_MULTIVERSION static void div_##name(const fa_fv_t *fv, int tid, long p0, long p1,  \
                                            const double *r, const double *p, double *o,   \
                                            double *speed)                                 \
     {                                                                                     \
-        const fa_grid_t *g = fv->grid;                                                    \
+        const fa_grid_layout_t *g = fv->g;                                                \
         if (g->dim == 1 && speed)                                                         \
-            row(lim, g->n[0], 1.0 / g->h[0], r, p, NULL, NULL, o, speed);                 \
+            row(lim, freeb, g->n[0], 1.0 / g->h[0], r, p, NULL, NULL, o, speed);          \
         else if (g->dim == 1)                                                             \
-            row(lim, g->n[0], 1.0 / g->h[0], r, p, NULL, NULL, o, NULL);                  \
+            row(lim, freeb, g->n[0], 1.0 / g->h[0], r, p, NULL, NULL, o, NULL);           \
         else if (speed)                                                                   \
-            sweep_block(lim, fv, tid, p0, p1, r, p, o, speed);                            \
+            sweep_block(lim, freeb, fv, tid, p0, p1, r, p, o, speed);                     \
         else                                                                              \
-            sweep_block(lim, fv, tid, p0, p1, r, p, o, NULL);                             \
+            sweep_block(lim, freeb, fv, tid, p0, p1, r, p, o, NULL);                      \
     }
+#define FA_FV_SPECIALISE(name, lim)                                                       \
+    FA_FV_SPECIALISE_(name##_periodic, lim, 0)                                            \
+    FA_FV_SPECIALISE_(name##_free, lim, 1)
 
 FA_FV_SPECIALISE(upwind, FA_LIM_NONE)
 FA_FV_SPECIALISE(minmod, FA_LIM_MINMOD)
@@ -251,16 +307,16 @@ FA_FV_SPECIALISE(mc, FA_LIM_MC)
 FA_FV_SPECIALISE(superbee, FA_LIM_SUPERBEE)
 FA_FV_SPECIALISE(central, FA_LIM_CENTRAL)
 
-static const struct {
+/* kernels per limiter (or scheme) and boundary mode */
+typedef struct {
     const char *name;
-    fa_fv_div_fn div;
-} limiters[] = {
-    {"minmod", div_minmod},
-    {"vanalbada", div_vanalbada},
-    {"vanleer", div_vanleer},
-    {"mc", div_mc},
-    {"superbee", div_superbee},
+    fa_fv_div_fn div[2]; /* periodic, free */
+} fv_kernels_t;
+#define FV_KERNELS(name) {#name, {div_##name##_periodic, div_##name##_free}}
+static const fv_kernels_t limiters[] = {
+    FV_KERNELS(minmod), FV_KERNELS(vanalbada), FV_KERNELS(vanleer), FV_KERNELS(mc), FV_KERNELS(superbee),
 };
+static const fv_kernels_t upwind = FV_KERNELS(upwind), central = FV_KERNELS(central);
 #define N_LIMITERS ((int)(sizeof limiters / sizeof limiters[0]))
 
 int fa_fv_limiter_id(fa_scheme_t scheme, int limiter)
@@ -282,7 +338,7 @@ const char *fa_limiter_name(int i) { return i >= 0 && i < N_LIMITERS ? limiters[
 
 /* ---- set-up and evaluation --------------------------------------------------------- */
 
-int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limiter, int threads,
+int fa_fv_create(const fa_grid_t *grid, int nspecies, fa_scheme_t scheme, int limiter, int threads,
                  fa_fv_t **out)
 {
     *out = NULL;
@@ -290,20 +346,23 @@ int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limit
         return FA_ERROR(FA_EINVAL, "unknown limiter index %d", limiter);
     fa_fv_t *fv = fa_calloc(1, sizeof *fv);
     if (!fv) return FA_ENOMEM;
-    fv->grid = g;
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    fv->grid = grid;
+    fv->g = g;
     fv->nspecies = nspecies;
     fv->threads = threads < 1 ? 1 : threads > FA_FV_MAX_THREADS ? FA_FV_MAX_THREADS : threads;
     /* a thread needs at least two planes of its own for the blocks to be worth it */
     if (g->dim == 1) fv->threads = 1;
     if (fv->threads > g->slow_count / 2) fv->threads = g->slow_count / 2 > 0 ? (int)(g->slow_count / 2) : 1;
-    fv->div = scheme == FA_SCHEME_UPWIND    ? div_upwind
-            : scheme == FA_SCHEME_CENTRAL ? div_central
-                                          : limiters[limiter].div;
+    const fv_kernels_t *k = scheme == FA_SCHEME_UPWIND    ? &upwind
+                          : scheme == FA_SCHEME_CENTRAL ? &central
+                                                        : &limiters[limiter];
+    fv->div = k->div[g->boundary == FA_BOUNDARY_FREE];
     size_t per = g->dim > 1 ? (size_t)SCRATCH_DOUBLES(g) : 1;
     fv->scratch = fa_calloc((size_t)fv->threads, sizeof(double *));
-    fv->phi = fftw_malloc((size_t)g->nlocal * sizeof(double));
     fv->halo = fa_malloc((size_t)8 * g->plane * sizeof(double));
-    if (!fv->scratch || !fv->phi || !fv->halo) goto nomem;
+    fv->zero = fa_calloc((size_t)g->plane, sizeof(double)); /* a ghost plane (and row) of vacuum */
+    if (!fv->scratch || !fv->halo || !fv->zero) goto nomem;
     for (int t = 0; t < fv->threads; t++)
         if (!(fv->scratch[t] = fftw_malloc(per * sizeof(double)))) goto nomem;
     *out = fv;
@@ -319,18 +378,18 @@ void fa_fv_free(fa_fv_t *fv)
     if (fv->scratch)
         for (int t = 0; t < fv->threads; t++) fftw_free(fv->scratch[t]);
     free(fv->scratch);
-    fftw_free(fv->phi);
     free(fv->halo);
+    free(fv->zero);
     free(fv);
 }
 
 void fa_fv_divergence(fa_fv_t *fv, const double *rho, const double *phi, double *out, double umax[3])
 {
     int nt = fv->threads;
-    long np = fv->grid->slow_count, ps = fv->grid->plane;
-    if (fv->grid->distributed) { /* two planes of each neighbour: the MUSCL stencil */
-        fa_halo(fv->grid, rho, 2, fv->halo, fv->halo + 2 * ps);
-        fa_halo(fv->grid, phi, 2, fv->halo + 4 * ps, fv->halo + 6 * ps);
+    long np = fv->g->slow_count, ps = fv->g->plane;
+    if (fv->g->distributed) { /* two planes of each neighbour: the MUSCL stencil */
+        fa_grid_halo(fv->grid, rho, 2, fv->halo, fv->halo + 2 * ps);
+        fa_grid_halo(fv->grid, phi, 2, fv->halo + 4 * ps, fv->halo + 6 * ps);
     }
     double speed[FA_FV_MAX_THREADS][3] = {{0}};
 #pragma omp parallel num_threads(nt) if (nt > 1)

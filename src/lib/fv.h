@@ -2,7 +2,7 @@
 #ifndef FA_FV_H
 #define FA_FV_H
 
-#include "internal.h"
+#include "grid_internal.h"
 
 #define FA_FV_MAX_THREADS 64
 
@@ -125,19 +125,6 @@ int fa_fv_limiter_id(fa_scheme_t scheme, int limiter);
 
 
 typedef struct fa_fv fa_fv_t;
-/* Divergence of one species for planes [p0, p1) of the slowest axis (thread tid); speed
- * (or NULL): max |u| per axis over the faces the thread computed, maxed into speed[0..2]. */
-typedef void (*fa_fv_div_fn)(const fa_fv_t *fv, int tid, long p0, long p1, const double *rho,
-                             const double *phi, double *out, double *speed);
-
-struct fa_fv {
-    const fa_grid_t *grid;
-    int nspecies, threads;
-    fa_fv_div_fn div;               /* specialised for the scheme and limiter */
-    double **scratch;               /* per thread */
-    double *phi;                    /* potential of the species being processed */
-    double *halo;                   /* distributed: 2 planes below/above of rho, then of phi */
-};
 
 int fa_fv_create(const fa_grid_t *g, int nspecies, fa_scheme_t scheme, int limiter, int threads,
                  fa_fv_t **out);

@@ -2,6 +2,7 @@
  * series, the empirical constant C_emp = max_t (1/y0 - 1/y(t))/t, and the check against a
  * given constant (Riccati comparison and the fourfold bound up to T*). */
 #include "internal.h"
+#include "runfile.h"
 
 #include <math.h>
 #include <netcdf.h>

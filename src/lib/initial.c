@@ -1,6 +1,8 @@
 /* Initial profiles as cell averages (math.md 3a: compare cell averages with cell averages).
  * One table row per profile type. */
-#include "internal.h"
+#include "grid_internal.h"
+#include "model_internal.h"
+#include "runfile.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@ static double barenblatt_at(const double x[3], void *u)
 {
     const profile_t *p = u;
     double d[3];
-    fa_grid_periodic_delta(p->g, x, p->in->center, d);
+    fa_grid_delta(p->g, x, p->in->center, d);
     double y2 = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) / (p->R * p->R);
     return y2 < 1 ? p->amp * pow(1 - y2, 1 - p->in->s) : 0.0;
 }
@@ -37,7 +39,7 @@ static double plateau_at(const double x[3], void *u)
 {
     const profile_t *p = u;
     double d[3];
-    fa_grid_periodic_delta(p->g, x, p->in->center, d);
+    fa_grid_delta(p->g, x, p->in->center, d);
     double r2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     return r2 < p->in->radius * p->in->radius ? p->in->value : p->in->background;
 }
@@ -49,7 +51,7 @@ static int normalise_mass(const fa_grid_t *g, double *rho, double mass)
 {
     double have = fa_diag_mass(g, rho);
     if (!(have > 0)) return FA_ERROR(FA_EINVAL, "initial profile has no mass on this grid (too narrow?)");
-    for (long c = 0; c < g->nlocal; c++) rho[c] *= mass / have;
+    for (long c = 0; c < fa_grid_layout(g)->nlocal; c++) rho[c] *= mass / have;
     return FA_OK;
 }
 
@@ -57,7 +59,7 @@ static int normalise_mass(const fa_grid_t *g, double *rho, double mass)
  * U(x, t) = t^-a Phi(x t^-b), Phi(y) = k (1 - |y|^2)_+^(1-s), lambda = M / M0. */
 static int fill_barenblatt(const fa_grid_t *g, const fa_initial_t *in, double *rho)
 {
-    int d = g->dim;
+    int d = fa_grid_dim(g);
     double s = in->s, b = 1.0 / (d + 2 - 2 * s), a = d * b;
     double lambda = in->mass / fa_barenblatt_mass0(d, s);
     double tau = lambda * in->kappa * in->time;
@@ -102,10 +104,12 @@ static double gaussian_cell(double x0, double h, double mu, double sig, double L
     return sum / L;
 }
 
-/* The periodised Gaussian is a product over axes, so its cell averages are products of exact
- * 1D cell averages. */
-static int fill_gaussian(const fa_grid_t *g, const fa_initial_t *in, double *rho)
+/* The Gaussian (periodised on a periodic grid; on a free grid the part inside the box) is a
+ * product over axes, so its cell averages are products of exact 1D cell averages. */
+static int fill_gaussian(const fa_grid_t *grid, const fa_initial_t *in, double *rho)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    int periodic = g->boundary == FA_BOUNDARY_PERIODIC;
     double *avg[3] = {NULL, NULL, NULL};
     int rc = FA_OK;
     for (int a = 0; a < 3 && !rc; a++) {
@@ -119,11 +123,13 @@ static int fill_gaussian(const fa_grid_t *g, const fa_initial_t *in, double *rho
             continue;
         }
         for (long i = 0; i < g->n[a]; i++)
-            avg[a][i] = gaussian_cell(-0.5 * g->L[a] + i * g->h[a], g->h[a], in->center[a], in->width, g->L[a]);
+            avg[a][i] = periodic ? gaussian_cell(-0.5 * g->L[a] + i * g->h[a], g->h[a], in->center[a], in->width, g->L[a])
+                                 : normal_mass(-0.5 * g->L[a] + i * g->h[a], -0.5 * g->L[a] + (i + 1) * g->h[a],
+                                               in->center[a], in->width) / g->h[a];
     }
     if (!rc) {
         long lo[3], hi[3], c = 0;
-        fa_grid_local_range(g, lo, hi);
+        fa_grid_local_range(grid, lo, hi);
         for (long iz = lo[2]; iz < hi[2]; iz++)
             for (long iy = lo[1]; iy < hi[1]; iy++)
                 for (long ix = lo[0]; ix < hi[0]; ix++) rho[c++] = in->mass * avg[0][ix] * avg[1][iy] * avg[2][iz];
@@ -140,8 +146,9 @@ static int fill_plateau(const fa_grid_t *g, const fa_initial_t *in, double *rho)
 
 /* rho_bar + delta cos(k.x): its cell average is exact,
  * rho_bar + delta cos(k.x_c) prod_a sinc(k_a h_a / 2). */
-static int fill_mode(const fa_grid_t *g, const fa_initial_t *in, double *rho)
+static int fill_mode(const fa_grid_t *grid, const fa_initial_t *in, double *rho)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
     double k[3] = {0, 0, 0}, damp = 1;
     for (int a = 0; a < g->dim; a++) {
         k[a] = 2 * M_PI * (double)in->wavenumber[a] / g->L[a];
@@ -149,12 +156,12 @@ static int fill_mode(const fa_grid_t *g, const fa_initial_t *in, double *rho)
         damp *= z != 0 ? sin(z) / z : 1.0;
     }
     long lo[3], hi[3], c = 0;
-    fa_grid_local_range(g, lo, hi);
+    fa_grid_local_range(grid, lo, hi);
     for (long iz = lo[2]; iz < hi[2]; iz++)
         for (long iy = lo[1]; iy < hi[1]; iy++)
             for (long ix = lo[0]; ix < hi[0]; ix++) {
-                double phase = k[0] * fa_grid_center(g, 0, ix) + k[1] * fa_grid_center(g, 1, iy) +
-                               k[2] * fa_grid_center(g, 2, iz);
+                double phase = k[0] * fa_grid_center(grid, 0, ix) + k[1] * fa_grid_center(grid, 1, iy) +
+                               k[2] * fa_grid_center(grid, 2, iz);
                 rho[c++] = in->mean + in->amplitude * damp * cos(phase);
             }
     return FA_OK;

@@ -5,6 +5,7 @@
 #include "integrator.h"
 
 #include <float.h>
+#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ struct fa_integrator {
     fa_integrator_ops_t ops;
     fa_solver_options_t opt;
     long len, nonneg_len;
-    int distributed;
+    const fa_comm_t *comm;
     double *y; /* state (owned, FFTW-aligned; CVODE works on it in place) */
     double t;
     long nrhs;
@@ -105,11 +106,11 @@ static void cv_error_handler(int code, const char *module, const char *func, cha
 static N_Vector state_vector(fa_integrator_t *it)
 {
     if (it->opt.nvector != FA_NVECTOR_SUNDIALS)
-        return fa_nvector_new(it->ctx, it->len, it->y, it->opt.threads, it->distributed);
+        return fa_nvector_new(it->ctx, it->len, it->y, it->opt.threads, it->comm);
 #ifdef FA_HAVE_MPI
-    if (it->distributed)
-        return N_VMake_Parallel(MPI_COMM_WORLD, (sunindextype)it->len, (sunindextype)fa_reduce_sum((double)it->len),
-                                it->y, it->ctx);
+    if (fa_comm_distributed(it->comm))
+        return N_VMake_Parallel(fa_comm_mpi(it->comm), (sunindextype)it->len,
+                                (sunindextype)fa_comm_sum(it->comm, (double)it->len), it->y, it->ctx);
 #endif
     return N_VMake_Serial((sunindextype)it->len, it->y, it->ctx);
 }
@@ -181,7 +182,7 @@ static void cvode_stats(const fa_integrator_t *it, fa_solver_stats_t *st)
 /* ---- creation ---------------------------------------------------------------------- */
 
 int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0, const fa_solver_options_t *opt,
-                         const fa_integrator_ops_t *ops, int distributed, fa_integrator_t **out)
+                         const fa_integrator_ops_t *ops, const fa_comm_t *comm, fa_integrator_t **out)
 {
     *out = NULL;
     fa_integrator_t *it = fa_calloc(1, sizeof *it);
@@ -190,7 +191,7 @@ int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0,
     it->opt = *opt;
     it->len = len;
     it->nonneg_len = nonneg_len;
-    it->distributed = distributed;
+    it->comm = comm;
     it->t = t0;
     it->t_end = t0;
     int rc = FA_OK;
@@ -231,11 +232,11 @@ void fa_integrator_free(fa_integrator_t *it)
 
 /* ---- stepping ---------------------------------------------------------------------- */
 
-/* Collective: a signal may reach the ranks at different steps, but all must stop at the same one. */
 /* over the ranks of a distributed state; identities otherwise */
-static double reduce_min(const fa_integrator_t *it, double x) { return it->distributed ? fa_reduce_min(x) : x; }
-static double reduce_max(const fa_integrator_t *it, double x) { return it->distributed ? fa_reduce_max(x) : x; }
+static double reduce_min(const fa_integrator_t *it, double x) { return fa_comm_min(it->comm, x); }
+static double reduce_max(const fa_integrator_t *it, double x) { return fa_comm_max(it->comm, x); }
 
+/* Collective: a signal may reach the ranks at different steps, but all must stop at the same one. */
 static int stop_requested(const fa_integrator_t *it)
 {
     return reduce_max(it, it->interrupt || (it->watch && *it->watch) ? 1.0 : 0.0) > 0;
@@ -282,7 +283,7 @@ static int check(fa_integrator_t *it)
     if (mn < -slack)
         return FA_ERROR(FA_ENUMERIC, "the %s became negative (%g, beyond the tolerance %g) at t = %.9g", dens, mn,
                         slack, t);
-    return FA_OK;
+    return it->ops.monitor ? it->ops.monitor(it->ops.user, t, y) : FA_OK;
 }
 
 static void report(fa_integrator_t *it, long steps)

@@ -7,7 +7,7 @@
 
 #include <signal.h>
 
-#include "internal.h"
+#include "comm.h"
 
 typedef struct {
     /* ydot = f(t, y). `stage` is 0 for the first stage of an SSP-RK3 step (the client may
@@ -18,6 +18,9 @@ typedef struct {
     int (*psolve)(void *user, double t, const double *r, double *z, double gamma);
     /* SSP-RK3: the largest stable/positive step at y, right after rhs(y, stage 0). */
     double (*step_bound)(void *user, double t, const double *y);
+    /* After every accepted step, once the state passed the integrator's own check: may stop
+     * the integration with an error of its own (e.g. FA_EDOMAIN). May be NULL. */
+    int (*monitor)(void *user, double t, const double *y);
     void *user;
     /* For the state check after every step (finite everywhere, the densities not negative
      * beyond what the method allows) and its messages: the local cells of one species (the
@@ -31,9 +34,9 @@ typedef struct fa_integrator fa_integrator_t;
 
 /* A state of `len` doubles starting as y0 at t0 (copied). The first `nonneg_len` entries are
  * densities: with opt->nonnegative CVODE keeps them >= 0 by its inequality constraints.
- * `distributed`: the state is a slab of a distributed one (reductions over the ranks). */
+ * comm: the ranks the state is distributed over (reductions), NULL for a state held whole. */
 int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0,
-                         const fa_solver_options_t *opt, const fa_integrator_ops_t *ops, int distributed,
+                         const fa_solver_options_t *opt, const fa_integrator_ops_t *ops, const fa_comm_t *comm,
                          fa_integrator_t **out);
 void fa_integrator_free(fa_integrator_t *it);
 

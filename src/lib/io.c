@@ -5,7 +5,9 @@
  * means a process killed at any moment leaves a file whose header counts only finished
  * records; the bytes of a half-written record lie beyond them and are ignored by readers and
  * overwritten by a continued run. (An HDF5-based file killed mid-write can be unreadable.) */
-#include "internal.h"
+#include "grid_internal.h"
+#include "model_internal.h"
+#include "runfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +24,8 @@
 struct fa_output {
     char *path;
     int ncid, fd;
-    const fa_grid_t *g;
+    const fa_grid_t *grid;
+    const fa_grid_layout_t *g;
     int N, nhs, dim;
     long nrec;
     int v_time, v_rho, v_mass, v_energy, v_hs_norm, v_hs_total, v_hs_top;
@@ -154,7 +157,7 @@ static int define_file(fa_output_t *o, const fa_model_t *m)
         }
         NC_TRY(p, nc_put_att_double(nc, NC_GLOBAL, "epsilon", NC_DOUBLE, 1, &o->epsilon));
         FA_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model",
-                            m->kinetic.model == FA_KINETIC_MOMENT ? "moment" : "particles"));
+                            fa_model_kinetic_options(m)->model == FA_KINETIC_MOMENT ? "moment" : "particles"));
     }
 
     /* global attributes */
@@ -166,23 +169,24 @@ static int define_file(fa_output_t *o, const fa_model_t *m)
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     snprintf(hist, sizeof hist, "%s created by fracagg %s", stamp, FA_VERSION);
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "history", hist));
-    char *cfg = fa_config_to_string(m->config);
+    char *cfg = fa_config_to_string(fa_model_config(m));
     if (!cfg) return FA_ENOMEM;
     int rc = put_text_att(p, nc, NC_GLOBAL, "config", cfg);
     free(cfg);
     FA_TRY(rc);
-    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "config_name", fa_config_name(m->config)));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "config_name", fa_config_name(fa_model_config(m))));
     int dim = d;
     NC_TRY(p, nc_put_att_int(nc, NC_GLOBAL, "dim", NC_INT, 1, &dim));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "boundary", fa_boundary_name(o->g->boundary)));
     NC_TRY(p, nc_put_att_double(nc, NC_GLOBAL, "length", NC_DOUBLE, (size_t)d, o->g->L));
     int cells[3] = {(int)o->g->n[0], (int)o->g->n[1], (int)o->g->n[2]};
     NC_TRY(p, nc_put_att_int(nc, NC_GLOBAL, "cells", NC_INT, (size_t)d, cells));
     const char *method[] = {"bdf", "adams", "ssprk3"};
-    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "solver_method", method[m->solver.method]));
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "solver_method", method[fa_model_solver_options(m)->method]));
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "solver_scheme",
-                        m->solver.scheme == FA_SCHEME_UPWIND    ? "upwind"
-                        : m->solver.scheme == FA_SCHEME_CENTRAL ? "central"
-                                                                : fa_limiter_name(m->solver.limiter)));
+                        fa_model_solver_options(m)->scheme == FA_SCHEME_UPWIND    ? "upwind"
+                        : fa_model_solver_options(m)->scheme == FA_SCHEME_CENTRAL ? "central"
+                                                                : fa_limiter_name(fa_model_solver_options(m)->limiter)));
     /* final solver statistics, rewritten at every record (same size, so allowed in data mode) */
     for (int k = 0; k < 6; k++) {
         char an[64];
@@ -203,7 +207,7 @@ static int write_coordinates(fa_output_t *o, const fa_model_t *m)
         long n = o->g->n[a];
         double *c = fa_malloc((size_t)n * 2 * sizeof(double));
         if (!c) return FA_ENOMEM;
-        for (long i = 0; i < n; i++) c[i] = fa_grid_center(o->g, a, i);
+        for (long i = 0; i < n; i++) c[i] = fa_grid_center(o->grid, a, i);
         int rc = nc_inq_varid(nc, axis_name[a], &v);
         if (rc == NC_NOERR) rc = nc_put_var_double(nc, v, c);
         for (long i = 0; i < n; i++) {
@@ -226,13 +230,14 @@ static int write_coordinates(fa_output_t *o, const fa_model_t *m)
     NC_TRY(p, nc_inq_varid(nc, "species_name", &v));
     for (int i = 0; i < o->N; i++) {
         char name[NAME_LEN] = {0};
-        snprintf(name, sizeof name, "%s", m->names[i]);
+        snprintf(name, sizeof name, "%s", fa_model_species_name(m, i));
         size_t start[2] = {(size_t)i, 0}, count[2] = {1, NAME_LEN};
         NC_TRY(p, nc_put_vara_text(nc, v, start, count, name));
     }
     if (o->nhs > 0) {
         NC_TRY(p, nc_inq_varid(nc, "hs", &v));
-        NC_TRY(p, nc_put_var_double(nc, v, m->hs));
+        int nhs;
+        NC_TRY(p, nc_put_var_double(nc, v, fa_model_hs_orders(m, &nhs)));
     }
     return FA_OK;
 }
@@ -248,10 +253,11 @@ static fa_output_t *output_new(const char *path, const fa_model_t *m)
     }
     o->ncid = -1;
     o->fd = -1;
-    o->g = m->grid;
-    o->N = m->nspecies;
-    o->nhs = m->nhs;
-    o->dim = m->grid->dim;
+    o->grid = fa_model_grid(m);
+    o->g = fa_grid_layout(o->grid);
+    o->N = fa_model_species(m);
+    fa_model_hs_orders(m, &o->nhs);
+    o->dim = o->g->dim;
     return o;
 }
 
@@ -259,7 +265,7 @@ static int output_create(const char *path, const fa_model_t *m, int kinetic, dou
 
 /* Distributed runs: rank 0 alone holds the file; the others take part in gathering the fields
  * and learn every status from rank 0, so that all ranks take the same branch. */
-static int on_root(void) { return fa_parallel_rank() == 0; }
+
 
 int fa_output_create(const char *path, const fa_model_t *m, fa_output_t **out)
 {
@@ -280,7 +286,7 @@ static int output_create(const char *path, const fa_model_t *m, int kinetic, dou
     if (!o) return FA_ENOMEM;
     o->kinetic = kinetic;
     o->epsilon = epsilon;
-    int rc = fa_gbcast_int(o->g, on_root() ? create_root(o, m) : FA_OK);
+    int rc = fa_gbcast_int(o->grid, fa_grid_is_root(o->grid) ? create_root(o, m) : FA_OK);
     if (rc) {
         fa_output_close(o);
         return rc;
@@ -309,16 +315,21 @@ static int create_root(fa_output_t *o, const fa_model_t *m)
 
 double fa_output_estimate_append_bytes(const fa_model_t *m, int kinetic, int records)
 {
-    double cells = (double)m->grid->ntotal, N = m->nspecies, d = m->grid->dim;
-    double rec = 8 * (N * cells + N + 1 + 2 * N * m->nhs + m->nhs) + 4 * 6;
+    const fa_grid_layout_t *g = fa_grid_layout(fa_model_grid(m));
+    int nhs, nout;
+    fa_model_hs_orders(m, &nhs);
+    fa_model_output_times(m, &nout);
+    double cells = (double)g->ntotal, N = fa_model_species(m), d = g->dim;
+    double rec = 8 * (N * cells + N + 1 + 2 * N * nhs + nhs) + 4 * 6;
     if (kinetic) rec += 8 * (N * cells * (1 + d) + 4 * N);
-    return rec * (records < 0 ? m->nout : records);
+    return rec * (records < 0 ? nout : records);
 }
 
 double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
 {
     /* header, attributes, configuration text, coordinates */
-    double fixed = 40000 + 16 * (m->grid->n[0] + m->grid->n[1] + m->grid->n[2]) + 65 * m->nspecies;
+    const fa_grid_layout_t *g = fa_grid_layout(fa_model_grid(m));
+    double fixed = 40000 + 16 * (g->n[0] + g->n[1] + g->n[2]) + 65 * fa_model_species(m);
     return fixed + fa_output_estimate_append_bytes(m, kinetic, records);
 }
 
@@ -350,8 +361,8 @@ int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out)
     *out = NULL;
     fa_output_t *o = output_new(path, m);
     if (!o) return FA_ENOMEM;
-    int rc = fa_gbcast_int(o->g, on_root() ? append_root(o) : FA_OK);
-    o->nrec = fa_gbcast_int(o->g, (int)o->nrec);
+    int rc = fa_gbcast_int(o->grid, fa_grid_is_root(o->grid) ? append_root(o) : FA_OK);
+    o->nrec = fa_gbcast_int(o->grid, (int)o->nrec);
     if (rc) {
         fa_output_close(o);
         return rc;
@@ -424,7 +435,7 @@ static int put_slab(void *user, long p0, long np, const double *data)
 static int put_field(fa_output_t *o, int var, int lead, size_t i0, size_t i1, size_t i2, const double *local)
 {
     slab_target_t t = {o, var, lead, {i0, i1, i2}};
-    return fa_gather_slabs(o->g, local, put_slab, &t);
+    return fa_grid_gather_slabs(o->grid, local, put_slab, &t);
 }
 
 /* ---- records ----------------------------------------------------------------------- */
@@ -468,8 +479,8 @@ int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *con
         int frc = put_field(o, o->v_rho, 2, (size_t)o->nrec, (size_t)i, 0, rho[i]);
         if (!rc) rc = frc;
     }
-    if (!rc && on_root()) rc = write_scalars(o, r, st);
-    rc = fa_gbcast_int(o->g, rc);
+    if (!rc && fa_grid_is_root(o->grid)) rc = write_scalars(o, r, st);
+    rc = fa_gbcast_int(o->grid, rc);
     if (!rc) o->nrec++;
     return rc;
 }
@@ -501,15 +512,15 @@ int fa_output_write_kinetic(fa_output_t *o, const fa_kinetic_record_t *k)
             if (!rc) rc = frc;
         }
     }
-    if (!rc && on_root()) rc = write_kinetic_scalars(o, k);
-    return fa_gbcast_int(o->g, rc);
+    if (!rc && fa_grid_is_root(o->grid)) rc = write_kinetic_scalars(o, k);
+    return fa_gbcast_int(o->grid, rc);
 }
 
 static int set_note_root(fa_output_t *o, const char *name, const char *text);
 
 int fa_output_set_note(fa_output_t *o, const char *name, const char *text)
 {
-    return fa_gbcast_int(o->g, on_root() ? set_note_root(o, name, text) : FA_OK);
+    return fa_gbcast_int(o->grid, fa_grid_is_root(o->grid) ? set_note_root(o, name, text) : FA_OK);
 }
 
 static int set_note_root(fa_output_t *o, const char *name, const char *text)
@@ -531,7 +542,7 @@ int fa_output_close(fa_output_t *o)
         if (nrc != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: closing: %s", o->path, nc_strerror(nrc));
     }
     if (o->fd >= 0) close(o->fd);
-    const fa_grid_t *g = o->g;
+    const fa_grid_t *g = o->grid;
     free(o->path);
     free(o);
     return fa_gbcast_int(g, rc);
@@ -549,6 +560,17 @@ static size_t get_att_doubles(int nc, const char *name, double *v, size_t max)
         return 0;
     if (len > max) return len;
     return nc_get_att_double(nc, NC_GLOBAL, name, v) == NC_NOERR ? len : 0;
+}
+
+/* The boundary mode a run file records (files from before the whole-space mode are periodic). */
+static fa_boundary_t boundary_of(int nc)
+{
+    char text[16] = "";
+    size_t len;
+    if (nc_inq_attlen(nc, NC_GLOBAL, "boundary", &len) == NC_NOERR && len < sizeof text &&
+        nc_get_att_text(nc, NC_GLOBAL, "boundary", text) == NC_NOERR && strncmp(text, "free", len) == 0 && len == 4)
+        return FA_BOUNDARY_FREE;
+    return FA_BOUNDARY_PERIODIC;
 }
 
 int fa_runfile_open(const char *path, int *ncid)
@@ -626,8 +648,9 @@ static int open_record(const char *path, int has_time, double time, int *ncid, s
     return FA_OK;
 }
 
-static int check_grid(const char *path, int nc, int species, const fa_grid_t *g, int *vrho)
+static int check_grid(const char *path, int nc, int species, const fa_grid_t *grid, int *vrho)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
     int ns, rc;
     size_t nsp;
     if (nc_inq_dimid(nc, "species", &ns) != NC_NOERR || nc_inq_dimlen(nc, ns, &nsp) != NC_NOERR)
@@ -641,6 +664,9 @@ static int check_grid(const char *path, int nc, int species, const fa_grid_t *g,
         return FA_ERROR(FA_EFORMAT, "%s: rho is %d-dimensional, the grid is %dD", path, ndims - 2, g->dim);
     for (int a = 0; a < g->dim; a++)
         if ((rc = expect_dim(path, nc, axis_name[a], (size_t)g->n[a]))) return rc;
+    if (boundary_of(nc) != g->boundary)
+        return FA_ERROR(FA_EFORMAT, "%s: a %s run, the configuration is %s ([grid] boundary): a run cannot change "
+                        "its boundary", path, fa_boundary_name(boundary_of(nc)), fa_boundary_name(g->boundary));
     double L[3];
     size_t nl = get_att_doubles(nc, "length", L, 3);
     if (nl > 0 && nl != (size_t)g->dim)
@@ -653,13 +679,14 @@ static int check_grid(const char *path, int nc, int species, const fa_grid_t *g,
     return FA_OK;
 }
 
-int fa_runfile_read(const char *path, int species, int has_time, double time, const fa_grid_t *g,
+int fa_runfile_read(const char *path, int species, int has_time, double time, const fa_grid_t *grid,
                     double *rho, double *found_time)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
     int nc, v;
     size_t rec;
     FA_TRY(open_record(path, has_time, time, &nc, &rec, found_time));
-    int rc = check_grid(path, nc, species, g, &v);
+    int rc = check_grid(path, nc, species, grid, &v);
     if (!rc) {
         size_t start[5] = {rec, (size_t)species}, count[5] = {1, 1};
         for (int k = 0; k < g->dim; k++) {
@@ -831,7 +858,7 @@ int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
     } else {
         long n[3];
         for (int a = 0; a < dim; a++) n[a] = cells[a];
-        rc = fa_grid_create(dim, n, L, FA_BOUNDARY_PERIODIC, fa_parallel_size() > 1 ? (const fa_comm_t *)1 : NULL, grid);
+        rc = fa_grid_create(dim, n, L, boundary_of(nc), NULL, grid);
         if (rc == FA_OK) { /* the variable must match the attributes */
             int v;
             rc = check_grid(path, nc, 0, *grid, &v);
@@ -883,12 +910,12 @@ int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **
         free(f);
         return FA_ENOMEM;
     }
-    f->g = m->grid;
-    f->N = m->nspecies;
-    f->nt = m->nout;
+    f->g = fa_model_grid(m);
+    f->N = fa_model_species(m);
+    fa_model_output_times(m, &f->nt);
     f->fd = -1;
     f->ncid = -1;
-    int rc = fa_gbcast_int(f->g, on_root() ? limitfile_create_root(f, m) : FA_OK);
+    int rc = fa_gbcast_int(f->g, fa_grid_is_root(f->g) ? limitfile_create_root(f, m) : FA_OK);
     if (rc) {
         fa_limitfile_close(f);
         return rc;
@@ -941,14 +968,15 @@ static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m)
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "Conventions", "CF-1.8"));
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "title", "fracagg small-inertia sweep"));
     FA_TRY(put_text_att(p, nc, NC_GLOBAL, "source", "fracagg " FA_VERSION));
-    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model", m->kinetic.model == FA_KINETIC_MOMENT ? "moment" : "particles"));
-    char *cfg = fa_config_to_string(m->config);
+    FA_TRY(put_text_att(p, nc, NC_GLOBAL, "kinetic_model", fa_model_kinetic_options(m)->model == FA_KINETIC_MOMENT ? "moment" : "particles"));
+    char *cfg = fa_config_to_string(fa_model_config(m));
     if (!cfg) return FA_ENOMEM;
     rc = put_text_att(p, nc, NC_GLOBAL, "config", cfg);
     free(cfg);
     FA_TRY(rc);
     NC_TRY(p, nc_enddef(nc));
-    NC_TRY(p, nc_put_var_double(nc, v, m->out_times));
+    int nt;
+    NC_TRY(p, nc_put_var_double(nc, v, fa_model_output_times(m, &nt)));
     return FA_OK;
 }
 
@@ -956,7 +984,7 @@ static int limitfile_write_root(fa_limitfile_t *f, long row, const fa_limit_row_
 
 int fa_limitfile_write(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4])
 {
-    return fa_gbcast_int(f->g, on_root() ? limitfile_write_root(f, row, r, series) : FA_OK);
+    return fa_gbcast_int(f->g, fa_grid_is_root(f->g) ? limitfile_write_root(f, row, r, series) : FA_OK);
 }
 
 static int limitfile_write_root(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4])

@@ -1,6 +1,6 @@
 /* Interaction kernels and their Fourier multipliers (manual, sections 1 and 13). One table
  * row per term type: its name, its transform and its values; a pair's kernel sums its terms. */
-#include "internal.h"
+#include "kernel_internal.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,7 +1,9 @@
 /* The kinetic companion (kinetic.h): the moment model (monokinetic closure, asymptotic
  * preserving finite volumes, implicit relaxation through the integrator) and the particle
  * model (particle-in-cell forces, exponential integrator). */
-#include "internal.h"
+#include "grid_internal.h"
+#include "model_internal.h"
+#include "spectral_internal.h"
 
 #include <float.h>
 #include <math.h>
@@ -15,7 +17,8 @@
 
 struct fa_kinetic {
     const fa_model_t *model;
-    const fa_grid_t *g;
+    const fa_grid_t *grid;
+    const fa_grid_layout_t *g;
     int N, d, lim;
     long nloc;
     double eps;
@@ -44,7 +47,7 @@ struct fa_kinetic {
 };
 
 /* Index of the neighbour of local cell c at offset `off` along axis a (periodic). */
-static inline long neighbour(const fa_grid_t *g, long c, int a, long off)
+static inline long neighbour(const fa_grid_layout_t *g, long c, int a, long off)
 {
     long s = g->stride[a], n = g->n[a], k = (c / s) % n;
     return c + (fa_wrap(k + off, n) - k) * s;
@@ -55,17 +58,17 @@ static inline long neighbour(const fa_grid_t *g, long c, int a, long off)
  * depth. (A serial grid holds every plane: its slab axis wraps like the others, no copy.) */
 static const double *extend(fa_kinetic_t *k, const double *f, int depth, double *ext)
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     long ps = g->plane;
     memcpy(ext + depth * ps, f, (size_t)g->nlocal * sizeof(double));
-    fa_halo(g, f, depth, ext, ext + (depth + g->slow_count) * ps);
+    fa_grid_halo(k->grid, f, depth, ext, ext + (depth + g->slow_count) * ps);
     return ext;
 }
 
 /* grad[a] = centred difference of f along each axis: (f[c+1] - f[c-1]) / (2 h_a) */
 static void centred_gradient(fa_kinetic_t *k, const double *f, double *grad)
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     for (int a = 0; a < g->dim; a++) {
         double inv = 0.5 / g->h[a];
         double *ga = grad + a * g->nlocal;
@@ -98,7 +101,7 @@ static void potential_gradient(fa_kinetic_t *k, int i)
 static void moment_axis(fa_kinetic_t *k, int a, const double *rho, const double *const m[], double *drho,
                         double *const dm[])
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     int d = k->d, lim = k->lim, across = a == g->slow && g->distributed;
     long n = across ? g->slow_count : g->n[a], s = g->stride[a], nlines = g->nlocal / n, ps = g->plane;
     double ih = 1.0 / g->h[a];
@@ -161,7 +164,7 @@ static int moment_rhs(void *user, double t, const double *y, double *ydot, int s
 {
     (void)t, (void)stage;
     fa_kinetic_t *k = user;
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     int N = k->N, d = k->d;
     long n = k->nloc;
     const double *rho[FA_MAX_SPECIES] = {NULL};
@@ -243,7 +246,7 @@ static int moment_create(fa_kinetic_t *k)
         for (int i = 0; i < N; i++) {
             double mx = 0;
             for (long c = 0; c < n; c++) mx = fmax(mx, rho[i][c]);
-            k->floor[i] = 1e-10 * fa_gmax(k->g, mx) + DBL_MIN;
+            k->floor[i] = 1e-10 * fa_gmax(k->grid, mx) + DBL_MIN;
             potential_gradient(k, i);
             for (int a = 0; a < d; a++) {
                 double *mi = y0 + ((long)N + (long)i * d + a) * n;
@@ -259,7 +262,7 @@ static int moment_create(fa_kinetic_t *k)
         fa_integrator_ops_t ops = {.rhs = moment_rhs, .user = k, .species_len = n,
                                    .density_name = "kinetic density", .rest_name = "kinetic momentum"};
         if (k->prec) ops.psetup = moment_psetup, ops.psolve = moment_psolve;
-        rc = fa_integrator_create(len, (long)N * n, m->t_start, y0, &k->sopt, &ops, k->g->distributed, &k->it);
+        rc = fa_integrator_create(len, (long)N * n, fa_model_t_start(m), y0, &k->sopt, &ops, fa_grid_comm(k->grid), &k->it);
     }
     fftw_free(y0);
     return rc;
@@ -290,7 +293,7 @@ static double normal01(uint64_t s[4])
 }
 
 /* Cloud-in-cell: the 2^d cells around position x and their weights. */
-static int cic(const fa_grid_t *g, const double *x, long cells[8], double w[8])
+static int cic(const fa_grid_layout_t *g, const double *x, long cells[8], double w[8])
 {
     long i0[3] = {0, 0, 0};
     double fr[3] = {0, 0, 0};
@@ -318,7 +321,7 @@ static int cic(const fa_grid_t *g, const double *x, long cells[8], double w[8])
 /* Densities (and momenta) of all species from particles at positions P. */
 static void deposit(fa_kinetic_t *k, double *const *P, int with_momentum)
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     int d = k->d;
     memset(k->rho_p, 0, (size_t)k->N * k->nloc * sizeof(double));
     if (with_momentum) memset(k->mom_p, 0, (size_t)k->N * d * k->nloc * sizeof(double));
@@ -342,7 +345,7 @@ static void deposit(fa_kinetic_t *k, double *const *P, int with_momentum)
  * gradient, cloud-in-cell interpolation: the transpose of the deposit, so no self-force). */
 static void forces(fa_kinetic_t *k, double *const *P, double *const *F)
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     int d = k->d;
     deposit(k, P, 0);
     const double *rho[FA_MAX_SPECIES];
@@ -406,7 +409,7 @@ static void particle_step(fa_kinetic_t *k, double dt)
 
 static int particles_advance(fa_kinetic_t *k, double tout)
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     double hmin = g->h[0];
     for (int a = 1; a < g->dim; a++) hmin = fmin(hmin, g->h[a]);
     while (k->t < tout) {
@@ -435,7 +438,7 @@ static int particles_advance(fa_kinetic_t *k, double tout)
 static int particles_create(fa_kinetic_t *k)
 {
     const fa_model_t *m = k->model;
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     int N = k->N, d = k->d;
     long n = k->nloc, M = k->M = k->opt.particles;
     if (g->slow_count != g->n[g->slow])
@@ -514,7 +517,7 @@ static int particles_create(fa_kinetic_t *k)
             }
         }
     }
-    k->t = m->t_start;
+    k->t = fa_model_t_start(m);
     free(rho0);
     free(cum);
     return rc;
@@ -529,22 +532,23 @@ int fa_kinetic_create(const fa_model_t *m, double epsilon, fa_kinetic_t **out)
     fa_kinetic_t *k = fa_calloc(1, sizeof *k);
     if (!k) return FA_ENOMEM;
     k->model = m;
-    k->g = m->grid;
-    k->N = m->nspecies;
-    k->d = m->grid->dim;
-    k->nloc = m->grid->nlocal;
+    k->grid = fa_model_grid(m);
+    k->g = fa_grid_layout(k->grid);
+    k->N = fa_model_species(m);
+    k->d = k->g->dim;
+    k->nloc = k->g->nlocal;
     k->eps = epsilon;
-    k->opt = m->kinetic;
-    k->sopt = m->solver;
+    k->opt = *fa_model_kinetic_options(m);
+    k->sopt = *fa_model_solver_options(m);
     k->lim = fa_fv_limiter_id(k->sopt.scheme, k->sopt.limiter);
     fa_fft_options_t fo = {.threads = k->sopt.threads, .measure = k->sopt.fft_measure, .wisdom = k->sopt.wisdom};
-    int rc = fa_spectral_create(m->grid, k->N, m->kernels, &fo, &k->sp);
+    int rc = fa_spectral_create(k->grid, k->N, fa_model_kernels(m), &fo, &k->sp);
     if (!rc) {
         k->phi = fftw_malloc((size_t)k->nloc * sizeof(double));
         k->grad = fa_malloc((size_t)k->d * k->nloc * sizeof(double));
-        if (m->grid->distributed) /* the fields with halo planes of moment_axis */
-            k->ext = fa_malloc((size_t)(3 + k->d) * (m->grid->slow_count + 4) * m->grid->plane * sizeof(double));
-        if (!k->phi || !k->grad || (m->grid->distributed && !k->ext)) rc = FA_ERROR(FA_ENOMEM, "out of memory for the kinetic model");
+        if (k->g->distributed) /* the fields with halo planes of moment_axis */
+            k->ext = fa_malloc((size_t)(3 + k->d) * (k->g->slow_count + 4) * k->g->plane * sizeof(double));
+        if (!k->phi || !k->grad || (k->g->distributed && !k->ext)) rc = FA_ERROR(FA_ENOMEM, "out of memory for the kinetic model");
     }
     if (!rc) rc = k->opt.model == FA_KINETIC_MOMENT ? moment_create(k) : particles_create(k);
     if (rc) {
@@ -640,13 +644,12 @@ int fa_kinetic_total_momentum(fa_kinetic_t *k, int i, double J[3])
             for (int a = 0; a < k->d; a++) J[a] += k->q[i] * k->V[i][p * k->d + a];
         return FA_OK;
     }
-    for (int a = 0; a < k->d; a++) J[a] = fa_diag_mass(k->g, fa_kinetic_momentum(k, i, a));
+    for (int a = 0; a < k->d; a++) J[a] = fa_diag_mass(k->grid, fa_kinetic_momentum(k, i, a));
     return FA_OK;
 }
 
 int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3])
 {
-    const fa_grid_t *g = k->g;
     for (int a = 0; a < 3; a++) X[a] = 0;
     if (!k->it) {
         for (long p = 0; p < k->M; p++)
@@ -656,22 +659,22 @@ int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3])
     const double *rho = fa_kinetic_density(k, i);
     double mass = 0;
     long lo[3], hi[3], c = 0;
-    fa_grid_local_range(g, lo, hi);
+    fa_grid_local_range(k->grid, lo, hi);
     for (long iz = lo[2]; iz < hi[2]; iz++)
         for (long iy = lo[1]; iy < hi[1]; iy++)
             for (long ix = lo[0]; ix < hi[0]; ix++, c++) {
                 long idx[3] = {ix, iy, iz};
                 mass += rho[c];
-                for (int a = 0; a < k->d; a++) X[a] += rho[c] * fa_grid_center(g, a, idx[a]);
+                for (int a = 0; a < k->d; a++) X[a] += rho[c] * fa_grid_center(k->grid, a, idx[a]);
             }
-    mass = fa_gsum(g, mass);
-    for (int a = 0; a < k->d; a++) X[a] = fa_gsum(g, X[a]) / mass;
+    mass = fa_gsum(k->grid, mass);
+    for (int a = 0; a < k->d; a++) X[a] = fa_gsum(k->grid, X[a]) / mass;
     return FA_OK;
 }
 
 int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], double kinetic[], double interaction[])
 {
-    const fa_grid_t *g = k->g;
+    const fa_grid_layout_t *g = k->g;
     int d = k->d;
     long n = k->nloc;
     /* the macroscopic velocities u_i = -grad Phi_i(rho_macro), cell centred: one transform of
@@ -706,7 +709,7 @@ int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], doubl
                 }
             }
         }
-        kinetic[i] = fa_gsum(g, kin);
+        kinetic[i] = fa_gsum(k->grid, kin);
         double form;
         FA_TRY(fa_spectral_kernel_form(k->sp, i, rho_macro[i], fa_kinetic_density(k, i), &form));
         interaction[i] = form / (2 * k->eps);

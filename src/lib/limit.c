@@ -1,6 +1,8 @@
 /* The small-inertia sweep: one macroscopic run kept in memory at the output times, then the
  * kinetic model for each epsilon compared with it record by record. */
-#include "internal.h"
+#include "grid_internal.h"
+#include "runfile.h"
+#include "w1_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,8 +17,9 @@ static double order(double prev, double cur, double eps_prev, double eps)
 int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path, fa_limit_row_t *rows,
              fa_limit_fn fn, void *user, volatile sig_atomic_t *interrupt)
 {
-    int N = m->nspecies, nt = m->nout;
-    long nl = m->grid->nlocal;
+    int N = fa_model_species(m), nt;
+    const double *out_times = fa_model_output_times(m, &nt);
+    long nl = fa_grid_local_cells(fa_model_grid(m));
     for (int e = 0; e < n; e++)
         if (!(epsilon[e] > 0)) return FA_ERROR(FA_EINVAL, "epsilon %g is not positive", epsilon[e]);
     fa_solver_t *s = NULL;
@@ -31,12 +34,12 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         return FA_ERROR(FA_ENOMEM, "out of memory for the macroscopic states of the sweep (%d records)", nt);
     }
     int rc = fa_solver_create(m, &s);
-    if (!rc) rc = fa_w1g_create(m->grid, &w1);
+    if (!rc) rc = fa_w1g_create(fa_model_grid(m), &w1);
     if (!rc) rc = fa_limitfile_create(path, m, &f);
     if (!rc && interrupt) fa_solver_watch_flag(s, interrupt);
     /* the macroscopic run, once */
     for (int t = 0; !rc && t < nt; t++) {
-        rc = fa_solver_advance(s, m->out_times[t]);
+        rc = fa_solver_advance(s, out_times[t]);
         for (int i = 0; !rc && i < N; i++)
             memcpy(macro + ((long)t * N + i) * nl, fa_solver_density(s, i), (size_t)nl * sizeof(double));
     }
@@ -46,7 +49,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         rc = fa_kinetic_create(m, epsilon[e], &k);
         if (!rc && interrupt) fa_kinetic_watch_flag(k, interrupt);
         for (int t = 0; !rc && t < nt; t++) {
-            rc = fa_kinetic_advance(k, m->out_times[t]);
+            rc = fa_kinetic_advance(k, out_times[t]);
             const double *rho[FA_MAX_SPECIES];
             for (int i = 0; i < N; i++) rho[i] = macro + ((long)t * N + i) * nl;
             double sum[4] = {0, 0, 0, 0}, kin[FA_MAX_SPECIES], inter[FA_MAX_SPECIES];

@@ -1,11 +1,33 @@
 /* Building a model from a configuration: every check that needs more than one key (alpha
  * against the dimension, counts per axis, a Riesz self-kernel for a Barenblatt profile, a
  * readable restart file) happens here, before any run starts. */
-#include "internal.h"
+#include "model_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "grid_internal.h"
+#include "kernel_internal.h"
+#include "runfile.h"
+
+struct fa_model {
+    fa_config_t *config;
+    fa_grid_t *grid;
+    int nspecies;
+    char **names;
+    fa_kernel_t *kernels;  /* N*N */
+    fa_initial_t *initial; /* N */
+    double t_start, t_end;
+    double *out_times;
+    int nout;
+    double *hs;
+    int nhs;
+    char *output_file;
+    double edge_fraction;
+    fa_solver_options_t solver;
+    fa_kinetic_options_t kinetic;
+};
 
 #define CFG_ERROR(cfg, sec, key, ...)                                                     \
     fa_error_at(FA_ECONFIG, __FILE__, __LINE__, "%s: [%s] %s = %s: %s",                  \
@@ -71,7 +93,7 @@ static const char *word(const fa_config_t *c, const char *sec, const char *key)
 
 /* ---- pieces of the model ----------------------------------------------------------- */
 
-static int read_grid(fa_model_t *m)
+static int read_grid(fa_model_t *m, const fa_comm_t *comm)
 {
     const fa_config_t *c = m->config;
     long dim, n[3];
@@ -86,7 +108,9 @@ static int read_grid(fa_model_t *m)
     }
     double total = (double)n[0] * n[1] * n[2];
     if (total > 4e9) return CFG_ERROR(c, "grid", "cells", "%.3g cells is more than this build handles", total);
-    return fa_grid_create((int)dim, n, L, FA_BOUNDARY_PERIODIC, fa_parallel_size() > 1 ? (const fa_comm_t *)1 : NULL, &m->grid);
+    fa_boundary_t b = strcmp(word(c, "grid", "boundary"), "free") == 0 ? FA_BOUNDARY_FREE : FA_BOUNDARY_PERIODIC;
+    FA_TRY(get_real(c, "grid", "edge_fraction", &m->edge_fraction));
+    return fa_grid_create((int)dim, n, L, b, comm, &m->grid);
 }
 
 static int read_species(fa_model_t *m)
@@ -120,46 +144,70 @@ static int read_species(fa_model_t *m)
     return rc;
 }
 
+/* One term of a kernel from its section ([kernel.I.J] or [kernel.I.J.T]). */
+static int read_term(fa_model_t *m, const char *sec, int self, fa_kernel_term_t *K)
+{
+    const fa_config_t *c = m->config;
+    int d = fa_grid_dim(m->grid);
+    K->type = fa_kernel_type_lookup(word(c, sec, "type"));
+    switch (K->type) {
+    case FA_KERNEL_RIESZ:
+        FA_TRY(get_real(c, sec, "strength", &K->strength));
+        FA_TRY(get_real(c, sec, "alpha", &K->alpha));
+        if (!(K->alpha > 0 && K->alpha < d))
+            return CFG_ERROR(c, sec, "alpha", "alpha must lie in (0, d) = (0, %d)", d);
+        if (self && K->strength <= 0)
+            fa_log(FA_LOG_WARN, "%s: [%s] a Riesz self-kernel with strength <= 0 is attractive and "
+                   "ill-posed (the paper takes C_i > 0)", fa_config_where(c, sec, "strength"), sec);
+        if (d - K->alpha > 2 + 1e-12)
+            fa_log(FA_LOG_WARN, "%s: [%s] alpha < d - 2 lies outside the paper's theory "
+                   "(-2 <= alpha - d <= 0)", fa_config_where(c, sec, "alpha"), sec);
+        return FA_OK;
+    case FA_KERNEL_GAUSSIAN:
+        FA_TRY(get_real(c, sec, "strength", &K->strength));
+        return get_real(c, sec, "length", &K->length);
+    case FA_KERNEL_MORSE:
+        FA_TRY(get_real(c, sec, "attraction", &K->attraction));
+        FA_TRY(get_real(c, sec, "attraction_length", &K->attraction_length));
+        FA_TRY(get_real(c, sec, "repulsion", &K->repulsion));
+        return get_real(c, sec, "repulsion_length", &K->repulsion_length);
+    case FA_KERNEL_NEWTONIAN:
+        return get_real(c, sec, "strength", &K->strength);
+    case FA_KERNEL_POWER:
+        FA_TRY(get_real(c, sec, "strength", &K->strength));
+        FA_TRY(get_real(c, sec, "exponent", &K->exponent));
+        if (!(K->exponent > -d) || K->exponent == 0)
+            return CFG_ERROR(c, sec, "exponent", "the exponent a of C |x|^a / a must be > -d = %d and not 0", -d);
+        if (K->exponent > 0 && fa_grid_boundary(m->grid) == FA_BOUNDARY_PERIODIC)
+            return CFG_ERROR(c, sec, "exponent", "a growing power law (a > 0) has no meaning on the periodic box: "
+                             "set [grid] boundary = free");
+        return FA_OK;
+    default:
+        return CFG_ERROR(c, sec, "type", "unknown kernel type");
+    }
+}
+
+/* K_ij: the term of [kernel.I.J] and those of [kernel.I.J.2], [kernel.I.J.3], ... */
 static int read_kernels(fa_model_t *m)
 {
     const fa_config_t *c = m->config;
-    int N = m->nspecies, d = m->grid->dim;
+    int N = m->nspecies;
     m->kernels = fa_calloc((size_t)N * N, sizeof *m->kernels);
     if (!m->kernels) return FA_ENOMEM;
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
-            char sec[64];
-            snprintf(sec, sizeof sec, "kernel.%d.%d", i + 1, j + 1);
-            const char *type = fa_config_get(c, sec, "type");
-            if (!type) continue;
-            m->kernels[i * N + j].nterms = 1;
-            fa_kernel_term_t *K = &m->kernels[i * N + j].term[0];
-            K->type = fa_kernel_type_lookup(type);
-            switch (K->type) {
-            case FA_KERNEL_RIESZ:
-                FA_TRY(get_real(c, sec, "strength", &K->strength));
-                FA_TRY(get_real(c, sec, "alpha", &K->alpha));
-                if (!(K->alpha > 0 && K->alpha < d))
-                    return CFG_ERROR(c, sec, "alpha", "alpha must lie in (0, d) = (0, %d)", d);
-                if (i == j && K->strength <= 0)
-                    fa_log(FA_LOG_WARN, "%s: [%s] a Riesz self-kernel with strength <= 0 is attractive and "
-                           "ill-posed (the paper takes C_i > 0)", fa_config_where(c, sec, "strength"), sec);
-                if (d - K->alpha > 2 + 1e-12)
-                    fa_log(FA_LOG_WARN, "%s: [%s] alpha < d - 2 lies outside the paper's theory "
-                           "(-2 <= alpha - d <= 0)", fa_config_where(c, sec, "alpha"), sec);
-                break;
-            case FA_KERNEL_GAUSSIAN:
-                FA_TRY(get_real(c, sec, "strength", &K->strength));
-                FA_TRY(get_real(c, sec, "length", &K->length));
-                break;
-            case FA_KERNEL_MORSE:
-                FA_TRY(get_real(c, sec, "attraction", &K->attraction));
-                FA_TRY(get_real(c, sec, "attraction_length", &K->attraction_length));
-                FA_TRY(get_real(c, sec, "repulsion", &K->repulsion));
-                FA_TRY(get_real(c, sec, "repulsion_length", &K->repulsion_length));
-                break;
-            default:
-                return CFG_ERROR(c, sec, "type", "unknown kernel type");
+            fa_kernel_t *K = &m->kernels[i * N + j];
+            for (int t = 1; t <= FA_KERNEL_MAX_TERMS; t++) {
+                char sec[64];
+                if (t == 1) snprintf(sec, sizeof sec, "kernel.%d.%d", i + 1, j + 1);
+                else snprintf(sec, sizeof sec, "kernel.%d.%d.%d", i + 1, j + 1, t);
+                if (!fa_config_get(c, sec, "type")) continue;
+                if (K->nterms != t - 1)
+                    return CFG_ERROR(c, sec, "type", "term %d of K_%d%d needs the terms before it: [kernel.%d.%d] "
+                                     "is term 1, then [kernel.%d.%d.2], [kernel.%d.%d.3], ... (term %d is missing)", t,
+                                     i + 1, j + 1, i + 1, j + 1, i + 1, j + 1, i + 1, j + 1, K->nterms + 1);
+                FA_TRY(read_term(m, sec, i == j, &K->term[K->nterms]));
+                K->nterms++;
             }
         }
     return FA_OK;
@@ -168,7 +216,7 @@ static int read_kernels(fa_model_t *m)
 static int read_initial(fa_model_t *m, int i)
 {
     const fa_config_t *c = m->config;
-    const fa_grid_t *g = m->grid;
+    const fa_grid_layout_t *g = fa_grid_layout(m->grid);
     int d = g->dim, N = m->nspecies;
     fa_initial_t *in = &m->initial[i];
     char sec[64];
@@ -313,7 +361,7 @@ static int read_kinetic(fa_model_t *m)
     FA_TRY(get_long(c, "kinetic", "particles", &particles));
     FA_TRY(get_long(c, "kinetic", "seed", &seed));
     FA_TRY(get_real(c, "kinetic", "spread", &k->spread));
-    FA_TRY(per_axis_reals(c, "kinetic", "drift", m->grid->dim, k->drift));
+    FA_TRY(per_axis_reals(c, "kinetic", "drift", fa_grid_dim(m->grid), k->drift));
     k->particles = particles;
     k->seed = (unsigned long)seed;
     return FA_OK;
@@ -342,14 +390,14 @@ static int read_output(fa_model_t *m)
     return FA_OK;
 }
 
-int fa_model_create(const fa_config_t *cfg, fa_model_t **out)
+int fa_model_create(const fa_config_t *cfg, const fa_comm_t *comm, fa_model_t **out)
 {
     *out = NULL;
     FA_TRY(fa_config_validate(cfg));
     fa_model_t *m = fa_calloc(1, sizeof *m);
     if (!m) return FA_ENOMEM;
     int rc = fa_config_copy(cfg, &m->config);
-    if (!rc) rc = read_grid(m);
+    if (!rc) rc = read_grid(m, comm);
     if (!rc) rc = read_species(m);
     if (!rc) rc = read_kernels(m);
     if (!rc && !(m->initial = fa_calloc((size_t)m->nspecies, sizeof *m->initial))) rc = FA_ENOMEM;
@@ -414,6 +462,10 @@ int fa_model_resume(fa_model_t *m, double t)
 }
 
 const fa_config_t *fa_model_config(const fa_model_t *m) { return m->config; }
+const fa_solver_options_t *fa_model_solver_options(const fa_model_t *m) { return &m->solver; }
+const fa_kinetic_options_t *fa_model_kinetic_options(const fa_model_t *m) { return &m->kinetic; }
+const fa_initial_t *fa_model_initial_spec(const fa_model_t *m, int i) { return &m->initial[i]; }
+double fa_model_edge_fraction(const fa_model_t *m) { return m->edge_fraction; }
 const fa_grid_t *fa_model_grid(const fa_model_t *m) { return m->grid; }
 int fa_model_species(const fa_model_t *m) { return m->nspecies; }
 const char *fa_model_species_name(const fa_model_t *m, int i) { return m->names[i]; }

@@ -5,9 +5,10 @@
  * 17 %). CVODE's algorithms stay SUNDIALS'; only the elementwise kernels are ours, compiled
  * with the project's flags. Reductions go through reduce_sum/reduce_max, the one place a
  * distributed build adds its global communication. */
-#include "internal.h"
+#include "comm.h"
 
 #include <float.h>
+#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ typedef struct {
     double *data;
     int own;      /* data allocated here */
     int threads;
-    int distributed; /* reductions over the ranks */
+    const fa_comm_t *comm; /* reductions over its ranks (NULL: none) */
 } fa_nv_content_t;
 
 #define CONTENT(v) ((fa_nv_content_t *)(v)->content)
@@ -30,10 +31,10 @@ typedef struct {
 /* threads only pay for long vectors */
 #define PAR(v) if (NT(v) > 1 && LEN(v) > 32768) num_threads(NT(v))
 
-#define DIST(v) (CONTENT(v)->distributed)
-static double reduce_sum_(int dist, double x) { return dist ? fa_reduce_sum(x) : x; }
-static double reduce_max_(int dist, double x) { return dist ? fa_reduce_max(x) : x; }
-static double reduce_min_(int dist, double x) { return dist ? fa_reduce_min(x) : x; }
+#define COMM(v) (CONTENT(v)->comm)
+#define reduce_sum_ fa_comm_sum
+#define reduce_max_ fa_comm_max
+#define reduce_min_ fa_comm_min
 
 static N_Vector_ID nv_id(N_Vector v)
 {
@@ -203,7 +204,7 @@ static sunrealtype nv_dot_local(N_Vector x, N_Vector y)
     for (long i = 0; i < n; i++) s += xd[i] * yd[i];
     return s;
 }
-static sunrealtype nv_dot(N_Vector x, N_Vector y) { return reduce_sum_(DIST(x), nv_dot_local(x, y)); }
+static sunrealtype nv_dot(N_Vector x, N_Vector y) { return reduce_sum_(COMM(x), nv_dot_local(x, y)); }
 
 static sunrealtype nv_max_norm_local(N_Vector x)
 {
@@ -217,7 +218,7 @@ static sunrealtype nv_max_norm_local(N_Vector x)
     }
     return m;
 }
-static sunrealtype nv_max_norm(N_Vector x) { return reduce_max_(DIST(x), nv_max_norm_local(x)); }
+static sunrealtype nv_max_norm(N_Vector x) { return reduce_max_(COMM(x), nv_max_norm_local(x)); }
 
 static sunrealtype nv_wsqrsum_local(N_Vector x, N_Vector w)
 {
@@ -247,15 +248,15 @@ static sunrealtype nv_wsqrsum_mask_local(N_Vector x, N_Vector w, N_Vector id)
 
 static sunrealtype nv_wrms(N_Vector x, N_Vector w)
 {
-    return sqrt(reduce_sum_(DIST(x), nv_wsqrsum_local(x, w)) / (double)nv_length(x));
+    return sqrt(reduce_sum_(COMM(x), nv_wsqrsum_local(x, w)) / (double)nv_length(x));
 }
 
 static sunrealtype nv_wrms_mask(N_Vector x, N_Vector w, N_Vector id)
 {
-    return sqrt(reduce_sum_(DIST(x), nv_wsqrsum_mask_local(x, w, id)) / (double)nv_length(x));
+    return sqrt(reduce_sum_(COMM(x), nv_wsqrsum_mask_local(x, w, id)) / (double)nv_length(x));
 }
 
-static sunrealtype nv_wl2(N_Vector x, N_Vector w) { return sqrt(reduce_sum_(DIST(x), nv_wsqrsum_local(x, w))); }
+static sunrealtype nv_wl2(N_Vector x, N_Vector w) { return sqrt(reduce_sum_(COMM(x), nv_wsqrsum_local(x, w))); }
 
 static sunrealtype nv_min_local(N_Vector x)
 {
@@ -266,7 +267,7 @@ static sunrealtype nv_min_local(N_Vector x)
     for (long i = 0; i < n; i++) m = xd[i] < m ? xd[i] : m;
     return m;
 }
-static sunrealtype nv_min(N_Vector x) { return reduce_min_(DIST(x), nv_min_local(x)); }
+static sunrealtype nv_min(N_Vector x) { return reduce_min_(COMM(x), nv_min_local(x)); }
 
 static sunrealtype nv_l1_local(N_Vector x)
 {
@@ -277,7 +278,7 @@ static sunrealtype nv_l1_local(N_Vector x)
     for (long i = 0; i < n; i++) s += fabs(xd[i]);
     return s;
 }
-static sunrealtype nv_l1(N_Vector x) { return reduce_sum_(DIST(x), nv_l1_local(x)); }
+static sunrealtype nv_l1(N_Vector x) { return reduce_sum_(COMM(x), nv_l1_local(x)); }
 
 static sunbooleantype nv_inv_test_local(N_Vector x, N_Vector z)
 {
@@ -295,7 +296,7 @@ static sunbooleantype nv_inv_test_local(N_Vector x, N_Vector z)
 }
 static sunbooleantype nv_inv_test(N_Vector x, N_Vector z)
 {
-    return reduce_min_(DIST(x), nv_inv_test_local(x, z) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
+    return reduce_min_(COMM(x), nv_inv_test_local(x, z) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
 }
 
 /* m[i] = 1 where x[i] violates the constraint c[i] (SUNDIALS' convention), else 0. */
@@ -319,7 +320,7 @@ static sunbooleantype nv_constr_mask_local(N_Vector c, N_Vector x, N_Vector m)
 }
 static sunbooleantype nv_constr_mask(N_Vector c, N_Vector x, N_Vector m)
 {
-    return reduce_min_(DIST(x), nv_constr_mask_local(c, x, m) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
+    return reduce_min_(COMM(x), nv_constr_mask_local(c, x, m) ? 1.0 : 0.0) > 0 ? SUNTRUE : SUNFALSE;
 }
 
 static sunrealtype nv_min_quotient_local(N_Vector num, N_Vector den)
@@ -333,7 +334,7 @@ static sunrealtype nv_min_quotient_local(N_Vector num, N_Vector den)
 }
 static sunrealtype nv_min_quotient(N_Vector num, N_Vector den)
 {
-    return reduce_min_(DIST(num), nv_min_quotient_local(num, den));
+    return reduce_min_(COMM(num), nv_min_quotient_local(num, den));
 }
 
 /* ---- fused operations -------------------------------------------------------------- */
@@ -381,13 +382,13 @@ static int nv_scale_add_multi(int nv, sunrealtype *a, N_Vector x, N_Vector *Y, N
 static int nv_dot_prod_multi(int nv, N_Vector x, N_Vector *Y, sunrealtype *d)
 {
     for (int k = 0; k < nv; k++) d[k] = nv_dot_local(x, Y[k]);
-    if (DIST(x)) fa_reduce_sum_array(d, nv); /* one reduction for all nv products */
+    fa_comm_sum_array(COMM(x), d, nv); /* one reduction for all nv products */
     return 0;
 }
 
 /* ---- construction ------------------------------------------------------------------ */
 
-N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, int distributed)
+N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, const fa_comm_t *comm)
 {
     N_Vector v = N_VNewEmpty(ctx);
     if (!v) return NULL;
@@ -438,8 +439,8 @@ N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, int
         return NULL;
     }
     c->len = len;
-    c->global_len = distributed ? (long)fa_reduce_sum((double)len) : len;
-    c->distributed = distributed;
+    c->global_len = (long)fa_comm_sum(comm, (double)len);
+    c->comm = comm;
     c->threads = threads > 1 ? threads : 1;
     c->own = data == NULL;
     c->data = data ? data : fftw_malloc((size_t)(len ? len : 1) * sizeof(double));

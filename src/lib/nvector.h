@@ -2,10 +2,11 @@
 #ifndef FA_NVECTOR_H
 #define FA_NVECTOR_H
 
+#include "comm.h"
 #include "sundials_compat.h"
 
-/* A vector of `len` local doubles: wraps `data` (borrowed) or allocates (data == NULL);
- * `distributed`: its reductions run over the MPI ranks. */
-N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, int distributed);
+/* A vector of `len` local doubles: wraps `data` (borrowed) or allocates (data == NULL); its
+ * reductions run over the ranks of comm (NULL: none). */
+N_Vector fa_nvector_new(SUNContext ctx, long len, double *data, int threads, const fa_comm_t *comm);
 
 #endif

@@ -17,8 +17,10 @@
 
 struct fa_sprec {
     fa_spectral_t *sp;
+    const fa_grid_t *grid;
     int N, levels;
-    long nloc;
+    long nloc, nk;
+    double norm;             /* the inverse transform's normalisation */
     double *symbol;          /* N * nk: |k|_h^2 max(K^_ii(k), 0), unnormalised */
     double *rho_max;         /* per species at the last set-up */
     double *pos;             /* N * nloc: each cell's position on the scale of levels, in
@@ -32,12 +34,15 @@ int fa_sprec_create(fa_spectral_t *sp, int levels, fa_sprec_t **out)
     *out = NULL;
     fa_sprec_t *p = fa_calloc(1, sizeof *p);
     if (!p) return FA_ENOMEM;
-    int N = sp->nspecies;
+    int N = fa_spectral_species(sp);
     p->sp = sp;
+    p->grid = fa_spectral_grid(sp);
     p->N = N;
     p->levels = levels < 1 ? 1 : levels;
-    p->nloc = sp->grid->nlocal;
-    p->symbol = fa_malloc((size_t)N * sp->nk * sizeof(double));
+    p->nloc = fa_grid_layout(p->grid)->nlocal;
+    p->nk = fa_spectral_nk(sp);
+    p->norm = fa_spectral_norm(sp);
+    p->symbol = fa_malloc((size_t)N * (p->nk > 0 ? p->nk : 1) * sizeof(double));
     p->rho_max = fa_calloc((size_t)N, sizeof(double));
     p->pos = fa_malloc((size_t)N * p->nloc * sizeof(double));
     p->rhat = fftw_malloc(fa_spectral_complex_alloc(sp) * sizeof(fftw_complex));
@@ -45,11 +50,11 @@ int fa_sprec_create(fa_spectral_t *sp, int levels, fa_sprec_t **out)
         fa_sprec_free(p);
         return FA_ERROR(FA_ENOMEM, "out of memory for the preconditioner");
     }
-    double scale = (double)sp->grid->ntotal; /* multipliers carry 1/ntotal */
-    for (int i = 0; i < N; i++) {
-        const double *m = sp->mult[i * N + i];
-        double *S = p->symbol + i * sp->nk;
-        for (long c = 0; c < sp->nk; c++) S[c] = m ? sp->kdisc2[c] * fmax(m[c] * scale, 0.0) : 0.0;
+    const double *kd2 = fa_spectral_kdisc2(sp);
+    for (int i = 0; i < N; i++) { /* multipliers carry 1/norm */
+        const double *m = fa_spectral_multiplier(sp, i, i);
+        double *S = p->symbol + i * p->nk;
+        for (long c = 0; c < p->nk; c++) S[c] = m ? kd2[c] * fmax(m[c] * p->norm, 0.0) : 0.0;
     }
     *out = p;
     return FA_OK;
@@ -73,7 +78,7 @@ void fa_sprec_setup(fa_sprec_t *p, const double *const rho[])
         const double *r = rho[i];
         double mx = 0;
         for (long c = 0; c < p->nloc; c++) mx = r[c] > mx ? r[c] : mx;
-        mx = fa_gmax(p->sp->grid, mx);
+        mx = fa_gmax(p->grid, mx);
         p->rho_max[i] = mx;
         double *pos = p->pos + i * p->nloc, low = mx * pow(FA_PREC_RATIO, L - 1);
         for (long c = 0; c < p->nloc; c++) {
@@ -121,24 +126,24 @@ void fa_sprec_solve(fa_sprec_t *p, int i, const double *r, double *z, double gam
     fa_spectral_t *sp = p->sp;
     long n = p->nloc;
     int L = p->levels;
-    if (!sp->mult[i * p->N + i] || !(gamma * p->rho_max[i] > 0)) {
+    if (!fa_spectral_multiplier(sp, i, i) || !(gamma * p->rho_max[i] > 0)) {
         memcpy(z, r, (size_t)n * sizeof(double));
         return;
     }
-    const double *S = p->symbol + i * sp->nk;
+    const double *S = p->symbol + i * p->nk;
     const double *restrict pos = p->pos + i * n;
-    double inv_n = 1.0 / (double)sp->grid->ntotal;
+    double inv_n = 1.0 / p->norm;
     fa_spectral_forward(sp, r, p->rhat);
     for (int l = 0; l < L; l++) {
         double g = gamma * p->rho_max[i] * pow(FA_PREC_RATIO, l);
-        fftw_complex *restrict wk = sp->work;
+        fftw_complex *restrict wk = fa_spectral_work(sp);
         const fftw_complex *restrict rh = p->rhat;
-        for (long c = 0; c < sp->nk; c++) {
+        for (long c = 0; c < p->nk; c++) {
             double f = inv_n / (1 + g * S[c]);
             wk[c][0] = f * rh[c][0];
             wk[c][1] = f * rh[c][1];
         }
-        fa_spectral_inverse_work(sp, L == 1 ? z : tmp);
+        fa_spectral_inverse(sp, fa_spectral_work(sp), L == 1 ? z : tmp);
         if (L == 1) return;
         if (l == 0)
             for (long c = 0; c < n; c++) z[c] = hat(pos[c]) * tmp[c];
@@ -150,6 +155,6 @@ void fa_sprec_solve(fa_sprec_t *p, int i, const double *r, double *z, double gam
     /* Blending levels in space does not keep sum(z) = sum(r), which every level and the
      * Jacobian do (mass). Restore it with a uniform shift, so that Krylov corrections keep
      * the mass exact (a rank-one change of a fixed linear map). */
-    double dm = fa_gsum(sp->grid, sum_difference(r, z, n)) / (double)sp->grid->ntotal;
+    double dm = fa_gsum(p->grid, sum_difference(r, z, n)) / (double)fa_grid_total_cells(p->grid);
     for (long c = 0; c < n; c++) z[c] += dm;
 }

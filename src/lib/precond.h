@@ -4,7 +4,7 @@
 #ifndef FA_PRECOND_H
 #define FA_PRECOND_H
 
-#include "internal.h"
+#include "spectral_internal.h"
 
 typedef struct fa_sprec fa_sprec_t;
 

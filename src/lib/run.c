@@ -1,5 +1,7 @@
 /* A whole run: solver, output schedule, diagnostics, run file. */
-#include "internal.h"
+#include "grid_internal.h"
+#include "model_internal.h"
+#include "w1_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ typedef struct {
 
 static int companion_record(companion_t *c, const fa_model_t *m, const double *const rho[], fa_output_t *out)
 {
-    int N = m->nspecies, d = m->grid->dim;
+    int N = fa_model_species(m), d = fa_grid_dim(fa_model_grid(m));
     const double *rk[FA_MAX_SPECIES], *mom[3 * FA_MAX_SPECIES];
     for (int i = 0; i < N; i++) {
         rk[i] = fa_kinetic_density(c->k, i);
@@ -41,8 +43,8 @@ static int companion_record(companion_t *c, const fa_model_t *m, const double *c
 static int write_state(fa_output_t *out, fa_diag_record_t *rec, fa_solver_t *s, const fa_model_t *m, companion_t *c)
 {
     const double *rho[FA_MAX_SPECIES];
-    for (int i = 0; i < m->nspecies; i++) rho[i] = fa_solver_density(s, i);
-    FA_TRY(fa_diag_record_compute(rec, m->grid, fa_solver_spectral(s), fa_solver_time(s), rho));
+    for (int i = 0; i < fa_model_species(m); i++) rho[i] = fa_solver_density(s, i);
+    FA_TRY(fa_diag_record_compute(rec, fa_model_grid(m), fa_solver_spectral(s), fa_solver_time(s), rho));
     if (c) FA_TRY(companion_record(c, m, rho, out));
     fa_solver_stats_t st;
     fa_solver_get_stats(s, &st);
@@ -63,7 +65,10 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     if (!res) res = &dummy;
     memset(res, 0, sizeof *res);
     double t_wall = now_seconds();
-    const char *path = opt->output ? opt->output : m->output_file;
+    const char *path = opt->output ? opt->output : fa_model_output_file(m);
+    const fa_grid_t *grid = fa_model_grid(m);
+    int N = fa_model_species(m), nout, nhs;
+    const double *out_times = fa_model_output_times(m, &nout), *hs = fa_model_hs_orders(m, &nhs);
 
     fa_solver_t *s = NULL;
     fa_output_t *out = NULL;
@@ -72,34 +77,35 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     companion_t comp = {0}, *c = NULL;
     double t_written = NAN; /* time of the last record on disk */
     int rc = fa_solver_create(m, &s);
-    if (!rc) rc = fa_diag_record_init(&rec, m->nspecies, m->hs, m->nhs);
-    if (!rc && !(mass0 = fa_calloc((size_t)m->nspecies, sizeof(double)))) rc = FA_ENOMEM;
+    if (!rc) rc = fa_diag_record_init(&rec, N, hs, nhs);
+    if (!rc && !(mass0 = fa_calloc((size_t)N, sizeof(double)))) rc = FA_ENOMEM;
     if (!rc && kinetic) {
         c = &comp;
-        rc = fa_kinetic_create(m, m->kinetic.epsilon, &c->k);
-        if (!rc) rc = fa_w1g_create(m->grid, &c->w1);
-        if (!rc && !(c->w1v = fa_calloc((size_t)4 * m->nspecies, sizeof(double)))) rc = FA_ENOMEM;
-        if (!rc) c->me = c->w1v + m->nspecies, c->mk = c->me + m->nspecies, c->mi = c->mk + m->nspecies;
+        rc = fa_kinetic_create(m, fa_model_kinetic_options(m)->epsilon, &c->k);
+        if (!rc) rc = fa_w1g_create(grid, &c->w1);
+        if (!rc && !(c->w1v = fa_calloc((size_t)4 * N, sizeof(double)))) rc = FA_ENOMEM;
+        if (!rc) c->me = c->w1v + N, c->mk = c->me + N, c->mi = c->mk + N;
     }
     if (!rc) {
         if (opt->append) {
             rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued") : fa_output_append(path, m, &out);
             if (!rc && opt->config_text) rc = fa_output_set_note(out, "config", opt->config_text);
         }
-        else rc = kinetic ? fa_output_create_kinetic(path, m, m->kinetic.epsilon, &out) : fa_output_create(path, m, &out);
+        else rc = kinetic ? fa_output_create_kinetic(path, m, fa_model_kinetic_options(m)->epsilon, &out)
+                          : fa_output_create(path, m, &out);
     }
     if (rc) goto done;
     fa_solver_set_progress(s, opt->progress, opt->progress_user);
     if (opt->interrupt) fa_solver_watch_flag(s, opt->interrupt);
     if (c && opt->interrupt) fa_kinetic_watch_flag(c->k, opt->interrupt);
-    for (int i = 0; i < m->nspecies; i++) mass0[i] = fa_diag_mass(m->grid, fa_solver_density(s, i));
-    fa_log(FA_LOG_INFO, "run: %d species on a %dD grid of %ld cells, t = %g .. %g, %d records -> %s",
-           m->nspecies, m->grid->dim, m->grid->ntotal, m->t_start, m->t_end, m->nout, path);
-    if (opt->append) t_written = m->t_start;
+    for (int i = 0; i < N; i++) mass0[i] = fa_diag_mass(grid, fa_solver_density(s, i));
+    fa_log(FA_LOG_INFO, "run: %d species on a %dD grid of %ld cells, t = %g .. %g, %d records -> %s", N,
+           fa_grid_dim(grid), fa_grid_total_cells(grid), fa_model_t_start(m), fa_model_t_end(m), nout, path);
+    if (opt->append) t_written = fa_model_t_start(m);
     else if ((rc = write_state(out, &rec, s, m, c))) goto done;
     else t_written = rec.time;
-    for (int k = 1; k < m->nout; k++) {
-        rc = advance(s, c, m->out_times[k]);
+    for (int k = 1; k < nout; k++) {
+        rc = advance(s, c, out_times[k]);
         if (rc == FA_EINTERRUPT) { /* keep the state reached as a last record */
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", fa_last_error());
@@ -112,15 +118,16 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
         if (rc) goto done;
         if ((rc = write_state(out, &rec, s, m, c))) goto done;
         t_written = rec.time;
-        fa_log(FA_LOG_DEBUG, "record %ld at t = %g", fa_output_records(out), m->out_times[k]);
+        fa_log(FA_LOG_DEBUG, "record %ld at t = %g", fa_output_records(out), out_times[k]);
     }
 done:
     if (s) {
         fa_solver_get_stats(s, &res->stats);
         res->t_reached = t_written;
-        for (int i = 0; mass0 && i < m->nspecies; i++)
+        for (int i = 0; mass0 && i < N; i++)
             if (mass0[i] != 0)
-                res->mass_drift = fmax(res->mass_drift, fabs(fa_diag_mass(m->grid, fa_solver_density(s, i)) - mass0[i]) / fabs(mass0[i]));
+                res->mass_drift =
+                    fmax(res->mass_drift, fabs(fa_diag_mass(grid, fa_solver_density(s, i)) - mass0[i]) / fabs(mass0[i]));
     }
     if (out) {
         res->records = fa_output_records(out);

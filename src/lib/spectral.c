@@ -1,75 +1,46 @@
-/* FFT plans, wavenumber tables and kernel multipliers, made once per grid; potentials, free
- * energy, H^s norms and kernel quadratic forms built on them. */
-#include "internal.h"
+/* Potentials, free energy, H^s norms and kernel quadratic forms of a grid's densities, built on
+ * one transform per field (transform.c) and kernel multipliers made once:
+ *
+ * - periodic grids: the whole-space transform K^(k) at the box's wavenumbers k = 2 pi m / L
+ *   (exact for the periodised kernel by Poisson summation);
+ * - free grids: the DFT of the table of cell-integrated kernel values W(q) on the padded grid
+ *   (kernel_table.c), so that Phi = IDFT(W^ rho^)/N is the acyclic sum Phi_m = sum_n W(m - n)
+ *   rho_n on the box (the cyclic convolution on twice the box cannot wrap).
+ *
+ * Either way every operation below is the same formula on the transform's coefficients. */
+#include "spectral_internal.h"
 
-#include <complex.h> /* after fftw3.h (internal.h): fftw_complex stays double[2] */
+#include <complex.h> /* after fftw3.h: fftw_complex stays double[2] */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#ifdef FA_HAVE_MPI
-#include <fftw3-mpi.h>
-#endif
 
-#ifdef HAVE_FFTW_THREADS
-static int fftw_threads_ready;
-#endif
+#include "kernel_internal.h"
+#include "transform.h"
 
-/* Coefficients of the local half spectrum, in FFTW's r2c output order: [z][y][x/2+1] serially;
- * distributed (FFTW_MPI_TRANSPOSED_OUT), the first two dimensions swapped and the new first
- * one sliced: 2D [kx slab][y], 3D [y slab][z][x/2+1]. */
-static int build_tables(fa_spectral_t *sp)
-{
-    const fa_grid_t *g = sp->grid;
-    int d = g->dim;
-    long nxh = g->n[0] / 2 + 1;
-    long n1 = d > 1 ? g->n[1] : 1, n2 = d > 2 ? g->n[2] : 1;
-    /* loop bounds, slowest first, and which grid axis each loop index is */
-    long lo[3] = {0, 0, 0}, hi[3] = {n2, n1, nxh};
-    int axis[3] = {2, 1, 0};
-    if (g->distributed && d == 2) {
-        lo[0] = 0, hi[0] = 1, axis[0] = 2;                                   /* unused */
-        lo[1] = g->tr_start, hi[1] = g->tr_start + g->tr_count, axis[1] = 0; /* kx slab */
-        lo[2] = 0, hi[2] = n1, axis[2] = 1;                                  /* y */
-    } else if (g->distributed && d == 3) {
-        lo[0] = g->tr_start, hi[0] = g->tr_start + g->tr_count, axis[0] = 1; /* y slab */
-        lo[1] = 0, hi[1] = n2, axis[1] = 2;                                  /* z */
-        lo[2] = 0, hi[2] = nxh, axis[2] = 0;                                 /* kx */
-    }
-    sp->nk = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
-    size_t alloc = (size_t)(sp->nk > 0 ? sp->nk : 1);
-    sp->kabs2 = fa_malloc(alloc * sizeof(double));
-    sp->kdisc2 = fa_malloc(alloc * sizeof(double));
-    sp->weight = fa_malloc(alloc);
-    sp->top = fa_malloc(alloc);
-    if (!sp->kabs2 || !sp->kdisc2 || !sp->weight || !sp->top) return FA_ENOMEM;
-    long c = 0, idx[3];
-    for (idx[0] = lo[0]; idx[0] < hi[0]; idx[0]++)
-        for (idx[1] = lo[1]; idx[1] < hi[1]; idx[1]++)
-            for (idx[2] = lo[2]; idx[2] < hi[2]; idx[2]++, c++) {
-                long i3[3] = {0, 0, 0}; /* index along grid axes x, y, z */
-                for (int q = 0; q < 3; q++) i3[axis[q]] = idx[q];
-                long ix = i3[0];
-                long m[3] = {ix, i3[1] <= n1 / 2 ? i3[1] : i3[1] - n1, i3[2] <= n2 / 2 ? i3[2] : i3[2] - n2};
-                double k2 = 0, kd2 = 0;
-                int top = 0;
-                for (int a = 0; a < d; a++) {
-                    double k = 2 * M_PI * (double)m[a] / g->L[a];
-                    double sn = sin(0.5 * k * g->h[a]);
-                    k2 += k * k;
-                    kd2 += 4 * sn * sn / (g->h[a] * g->h[a]);
-                    if (3 * labs(m[a]) > g->n[a]) top = 1;
-                }
-                sp->kabs2[c] = k2;
-                sp->kdisc2[c] = kd2;
-                sp->top[c] = (unsigned char)top;
-                /* r2c stores kx = 0 .. nx/2; the others appear twice in the full spectrum */
-                sp->weight[c] = (unsigned char)((ix == 0 || (g->n[0] % 2 == 0 && ix == g->n[0] / 2)) ? 1 : 2);
-            }
-    return FA_OK;
-}
+struct fa_spectral {
+    const fa_grid_t *grid;
+    const fa_grid_layout_t *g;
+    fa_fft_t *fft;
+    int nspecies;
+    int threads;           /* for the loops over the spectrum */
+    fa_kernel_t *kernels;  /* N*N copy */
+    long nk;               /* local complex coefficients of the half spectrum */
+    double norm;           /* points of the transform grid */
+    double **mult;         /* N*N multipliers / norm, NULL where K_ij is absent; equal kernels
+                              share storage */
+    int *mult_owner;       /* which entries own their array */
+    fftw_complex **rhohat; /* N forward transforms */
+    int *has_row;          /* some kernel acts on species i */
+    double *acc;           /* N chunks of sums per thread, for more than 4 species */
+    fftw_complex *work;    /* scratch transform (diagnostics, preconditioner) */
+    double *diff;          /* a difference of two fields (kernel form) */
+};
+
+#define FA_SPECTRAL_CHUNK 512
 
 /* Same kernel, field by field (memcmp would read the struct's padding, which a caller's
  * initialiser need not set: valgrind reported it). */
@@ -92,9 +63,56 @@ static int kernel_equal(const fa_kernel_t *a, const fa_kernel_t *b)
  * more species accumulate chunks in sp->acc. */
 #define FA_KERNEL_SUMS_UNROLLED 4
 
+/* A free grid's table of K_ij: the sum of its terms' cell integrals on planes [p0, p1) of the
+ * padded grid (fa_fft_table_fn). */
+typedef struct {
+    const fa_kernel_t *K;
+    const fa_grid_layout_t *g;
+    double *tmp;
+} table_fill_t;
+
+static int fill_table(void *user, long p0, long p1, double *table)
+{
+    table_fill_t *t = user;
+    const fa_grid_layout_t *g = t->g;
+    long count = (p1 - p0) * (g->dim > 1 ? 2 * g->n[0] : 1) * (g->dim > 2 ? 2 * g->n[1] : 1);
+    if (g->dim == 1) count = p1 - p0;
+    for (int q = 0; q < t->K->nterms; q++) {
+        double *dst = q == 0 ? table : t->tmp;
+        FA_TRY(fa_kernel_term_cell_integrals(&t->K->term[q], g->dim, g->h, g->n, p0, p1, dst));
+        if (q > 0)
+            for (long c = 0; c < count; c++) table[c] += dst[c];
+    }
+    return FA_OK;
+}
+
+/* Multiplier table of one kernel, divided by the inverse's normalisation. */
+static int kernel_multiplier(fa_spectral_t *sp, const fa_kernel_t *K, double *m)
+{
+    const double *kabs2 = fa_fft_kabs2(sp->fft);
+    double scale = 1.0 / sp->norm; /* FFTW's inverse is unnormalised */
+    if (sp->g->boundary == FA_BOUNDARY_PERIODIC) {
+        for (long c = 0; c < sp->nk; c++) m[c] = scale * fa_kernel_hat(K, sp->g->dim, sqrt(kabs2[c]));
+        return FA_OK;
+    }
+    /* W is even along every axis (a radial kernel over a symmetric cell), so its DFT is real:
+     * the imaginary parts are rounding */
+    const long *nt = fa_fft_points(sp->fft);
+    long plane = sp->g->dim == 1 ? 1 : sp->g->dim == 2 ? nt[0] : nt[0] * nt[1];
+    long slabmax = nt[sp->g->dim - 1];
+    table_fill_t t = {K, sp->g, NULL};
+    if (K->nterms > 1 && !(t.tmp = fftw_malloc((size_t)(plane * slabmax) * sizeof(double))))
+        return FA_ERROR(FA_ENOMEM, "out of memory for a kernel table");
+    int rc = fa_fft_forward_table(sp->fft, fill_table, &t, sp->work);
+    fftw_free(t.tmp);
+    FA_TRY(rc);
+    for (long c = 0; c < sp->nk; c++) m[c] = scale * sp->work[c][0];
+    return FA_OK;
+}
+
 static int build_multipliers(fa_spectral_t *sp)
 {
-    int N = sp->nspecies, d = sp->grid->dim;
+    int N = sp->nspecies;
     sp->mult = fa_calloc((size_t)N * N, sizeof(double *));
     sp->mult_owner = fa_calloc((size_t)N * N, sizeof(int));
     sp->has_row = fa_calloc((size_t)N, sizeof(int));
@@ -102,7 +120,6 @@ static int build_multipliers(fa_spectral_t *sp)
         sp->acc = fftw_malloc((size_t)sp->threads * N * 2 * FA_SPECTRAL_CHUNK * sizeof(double));
     if (!sp->mult || !sp->mult_owner || !sp->has_row || (N > FA_KERNEL_SUMS_UNROLLED && !sp->acc))
         return FA_ENOMEM;
-    double scale = 1.0 / (double)sp->grid->ntotal; /* FFTW's inverse is unnormalised */
     for (int p = 0; p < N * N; p++) {
         const fa_kernel_t *K = &sp->kernels[p];
         if (K->nterms == 0) continue;
@@ -110,89 +127,52 @@ static int build_multipliers(fa_spectral_t *sp)
         for (int q = 0; q < p && !sp->mult[p]; q++) /* identical kernels share their table */
             if (sp->mult_owner[q] && kernel_equal(&sp->kernels[q], K)) sp->mult[p] = sp->mult[q];
         if (sp->mult[p]) continue;
-        double *m = fftw_malloc((size_t)sp->nk * sizeof(double));
+        double *m = fftw_malloc((size_t)(sp->nk > 0 ? sp->nk : 1) * sizeof(double));
         if (!m) return FA_ERROR(FA_ENOMEM, "out of memory for kernel multipliers");
-        for (long c = 0; c < sp->nk; c++) m[c] = scale * fa_kernel_hat(K, d, sqrt(sp->kabs2[c]));
         sp->mult[p] = m;
         sp->mult_owner[p] = 1;
+        FA_TRY(kernel_multiplier(sp, K, m));
     }
     return FA_OK;
 }
 
-int fa_spectral_create(const fa_grid_t *g, int N, const fa_kernel_t *kernels,
-                       const fa_fft_options_t *opt, fa_spectral_t **out)
+int fa_spectral_create(const fa_grid_t *grid, int N, const fa_kernel_t *kernels, const fa_fft_options_t *opt,
+                       fa_spectral_t **out)
 {
     *out = NULL;
-    fa_fft_options_t defaults = {0};
-    if (!opt) opt = &defaults;
     if (N < 1) return FA_ERROR(FA_EINVAL, "fa_spectral_create: %d species", N);
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    if (g->boundary == FA_BOUNDARY_PERIODIC)
+        for (int p = 0; p < N * N; p++)
+            if (!fa_kernel_periodic_ok(&kernels[p], g->dim))
+                return FA_ERROR(FA_EINVAL, "kernel K_%d%d has no Fourier multiplier: a growing power law has no "
+                                "meaning on the periodic box (use a free boundary)", p / N + 1, p % N + 1);
     fa_spectral_t *sp = fa_calloc(1, sizeof *sp);
     if (!sp) return FA_ENOMEM;
-    sp->grid = g;
+    sp->grid = grid;
+    sp->g = g;
     sp->nspecies = N;
-    sp->threads = opt->threads > 1 ? opt->threads : 1;
-    int rc = FA_ENOMEM;
-    sp->kernels = fa_malloc((size_t)N * N * sizeof *kernels);
-    if (!sp->kernels) goto fail;
-    memcpy(sp->kernels, kernels, (size_t)N * N * sizeof *kernels);
-    if ((rc = build_tables(sp))) goto fail;
+    sp->threads = opt && opt->threads > 1 ? opt->threads : 1;
+    int rc = fa_fft_create(grid, opt, &sp->fft);
+    if (rc) goto fail;
+    sp->nk = fa_fft_nk(sp->fft);
+    sp->norm = fa_fft_total_points(sp->fft);
     rc = FA_ENOMEM;
+    sp->kernels = fa_malloc((size_t)N * N * sizeof *kernels);
     sp->rhohat = fa_calloc((size_t)N, sizeof *sp->rhohat);
-    if (!sp->rhohat) goto fail;
-    /* distributed: FFTW-MPI's local sizes, and real data padded to rows of 2 (nx/2+1) */
+    if (!sp->kernels || !sp->rhohat) goto fail;
+    memcpy(sp->kernels, kernels, (size_t)N * N * sizeof *kernels);
     size_t ncomplex = fa_spectral_complex_alloc(sp);
-    size_t nreal = g->distributed ? 2 * ncomplex : (size_t)g->nlocal;
     for (int j = 0; j < N; j++)
         if (!(sp->rhohat[j] = fftw_malloc(ncomplex * sizeof(fftw_complex)))) goto fail;
     sp->work = fftw_malloc(ncomplex * sizeof(fftw_complex));
-    sp->rin = fftw_malloc((nreal > 0 ? nreal : 1) * sizeof(double));
     sp->diff = fftw_malloc((size_t)(g->nlocal > 0 ? g->nlocal : 1) * sizeof(double));
-    if (!sp->work || !sp->rin || !sp->diff) goto fail;
+    if (!sp->work || !sp->diff) goto fail;
     if ((rc = build_multipliers(sp))) goto fail;
-
-    int nrev[3];
-    for (int r = 0; r < g->dim; r++) nrev[r] = (int)g->n[g->dim - 1 - r];
-    unsigned flags = opt->measure ? FFTW_MEASURE : FFTW_ESTIMATE;
-#ifdef HAVE_FFTW_THREADS
-    if (opt->threads > 1) {
-        if (!fftw_threads_ready) {
-            if (!fftw_init_threads()) {
-                rc = FA_ERROR(FA_EFFTW, "fftw_init_threads failed");
-                goto fail;
-            }
-            fftw_threads_ready = 1;
-        }
-        fftw_plan_with_nthreads(opt->threads);
-        sp->fftw_threads = opt->threads;
-    } else if (fftw_threads_ready) {
-        fftw_plan_with_nthreads(1);
-    }
-#endif
-    if (opt->wisdom) fftw_import_wisdom_from_filename(opt->wisdom); /* absent file: fine */
-    /* FFTW_MEASURE overwrites the arrays while planning: plan on our scratch buffers. */
-    if (g->distributed) {
-#ifdef FA_HAVE_MPI
-        ptrdiff_t nr[3];
-        for (int r = 0; r < g->dim; r++) nr[r] = nrev[r];
-        /* transposed spectra: one global transpose saved per transform */
-        sp->r2c = fftw_mpi_plan_dft_r2c(g->dim, nr, sp->rin, sp->work, MPI_COMM_WORLD, flags | FFTW_MPI_TRANSPOSED_OUT);
-        sp->c2r = fftw_mpi_plan_dft_c2r(g->dim, nr, sp->work, sp->rin, MPI_COMM_WORLD, flags | FFTW_MPI_TRANSPOSED_IN);
-#endif
-    } else {
-        sp->r2c = fftw_plan_dft_r2c(g->dim, nrev, sp->rin, sp->work, flags);
-        sp->c2r = fftw_plan_dft_c2r(g->dim, nrev, sp->work, sp->rin, flags);
-    }
-    if (!sp->r2c || !sp->c2r) {
-        rc = FA_ERROR(FA_EFFTW, "FFTW could not plan a %d-dimensional transform of %ld cells",
-                      g->dim, g->ntotal);
-        goto fail;
-    }
-    if (opt->wisdom && !fftw_export_wisdom_to_filename(opt->wisdom))
-        fa_log(FA_LOG_WARN, "could not save FFTW wisdom to %s", opt->wisdom);
-    sp->align_ref = fftw_alignment_of(sp->rin);
     *out = sp;
     return FA_OK;
 fail:
+    if (rc == FA_ENOMEM && fa_last_error_code() != FA_ENOMEM) FA_ERROR(FA_ENOMEM, "out of memory for the spectral module");
     fa_spectral_free(sp);
     return rc;
 }
@@ -200,8 +180,6 @@ fail:
 void fa_spectral_free(fa_spectral_t *sp)
 {
     if (!sp) return;
-    if (sp->r2c) fftw_destroy_plan(sp->r2c);
-    if (sp->c2r) fftw_destroy_plan(sp->c2r);
     if (sp->mult)
         for (int p = 0; p < sp->nspecies * sp->nspecies; p++)
             if (sp->mult_owner[p]) fftw_free(sp->mult[p]);
@@ -213,79 +191,45 @@ void fa_spectral_free(fa_spectral_t *sp)
         for (int j = 0; j < sp->nspecies; j++) fftw_free(sp->rhohat[j]);
     free(sp->rhohat);
     fftw_free(sp->work);
-    fftw_free(sp->rin);
     fftw_free(sp->diff);
-    free(sp->kabs2);
-    free(sp->kdisc2);
-    free(sp->weight);
-    free(sp->top);
     free(sp->kernels);
+    fa_fft_free(sp->fft);
     free(sp);
 }
 
-size_t fa_spectral_complex_alloc(const fa_spectral_t *sp)
+/* ---- accessors for the library ----------------------------------------------------- */
+
+const fa_grid_t *fa_spectral_grid(const fa_spectral_t *sp) { return sp->grid; }
+int fa_spectral_species(const fa_spectral_t *sp) { return sp->nspecies; }
+size_t fa_spectral_complex_alloc(const fa_spectral_t *sp) { return fa_fft_complex_alloc(sp->fft); }
+fftw_complex *fa_spectral_work(fa_spectral_t *sp) { return sp->work; }
+long fa_spectral_nk(const fa_spectral_t *sp) { return sp->nk; }
+const double *fa_spectral_kdisc2(const fa_spectral_t *sp) { return fa_fft_kdisc2(sp->fft); }
+double fa_spectral_norm(const fa_spectral_t *sp) { return sp->norm; }
+const double *fa_spectral_multiplier(const fa_spectral_t *sp, int i, int j) { return sp->mult[i * sp->nspecies + j]; }
+
+double fa_spectral_stiffness(const fa_spectral_t *sp, int i)
 {
-    const fa_grid_t *g = sp->grid;
-    size_t n = (size_t)(g->distributed ? g->alloc_complex : sp->nk);
-    return n > 0 ? n : 1;
+    int N = sp->nspecies;
+    const double *kd2 = fa_fft_kdisc2(sp->fft);
+    double stiff = 0;
+    for (long c = 0; c < sp->nk; c++) {
+        double row = 0;
+        for (int j = 0; j < N; j++)
+            if (sp->mult[i * N + j]) row += fabs(sp->mult[i * N + j][c]) * sp->norm;
+        stiff = fmax(stiff, kd2[c] * row);
+    }
+    return fa_gmax(sp->grid, stiff);
 }
 
 /* ---- transforms -------------------------------------------------------------------- */
 
-/* Distributed: rows of nx between the field and FFTW-MPI's padded rows of 2 (nx/2+1). */
-static void pad_rows(const fa_spectral_t *sp, const double *f)
-{
-    long nx = sp->grid->n[0], stride = 2 * (nx / 2 + 1), rows = sp->grid->nlocal / nx;
-    for (long r = 0; r < rows; r++) memcpy(sp->rin + r * stride, f + r * nx, (size_t)nx * sizeof(double));
-}
-
-static void unpad_rows(const fa_spectral_t *sp, double *f)
-{
-    long nx = sp->grid->n[0], stride = 2 * (nx / 2 + 1), rows = sp->grid->nlocal / nx;
-    for (long r = 0; r < rows; r++) memcpy(f + r * nx, sp->rin + r * stride, (size_t)nx * sizeof(double));
-}
-
-/* c2r of a complex array (destroyed) into out, unnormalised. */
-static void inverse(fa_spectral_t *sp, fftw_complex *in, double *out)
-{
-#ifdef FA_HAVE_MPI
-    if (sp->grid->distributed) {
-        fftw_mpi_execute_dft_c2r(sp->c2r, in, sp->rin);
-        unpad_rows(sp, out);
-        return;
-    }
-#endif
-    if (fftw_alignment_of(out) != sp->align_ref) {
-        fftw_execute_dft_c2r(sp->c2r, in, sp->rin);
-        memcpy(out, sp->rin, (size_t)sp->grid->nlocal * sizeof(double));
-    } else {
-        fftw_execute_dft_c2r(sp->c2r, in, out);
-    }
-}
-
-void fa_spectral_forward(fa_spectral_t *sp, const double *f, fftw_complex *out)
-{
-#ifdef FA_HAVE_MPI
-    if (sp->grid->distributed) {
-        pad_rows(sp, f);
-        fftw_mpi_execute_dft_r2c(sp->r2c, sp->rin, out);
-        return;
-    }
-#endif
-    /* FFTW's new-array execute needs the planning arrays' alignment; an input that lacks it
-     * (a CVODE vector, a species at an odd offset) goes through the aligned scratch. */
-    if (fftw_alignment_of((double *)f) != sp->align_ref) {
-        memcpy(sp->rin, f, (size_t)sp->grid->nlocal * sizeof(double));
-        f = sp->rin;
-    }
-    fftw_execute_dft_r2c(sp->r2c, (double *)f, out); /* out-of-place r2c keeps its input */
-}
-
-void fa_spectral_inverse_work(fa_spectral_t *sp, double *out) { inverse(sp, sp->work, out); }
+void fa_spectral_forward(fa_spectral_t *sp, const double *f, fftw_complex *out) { fa_fft_forward(sp->fft, f, out); }
+void fa_spectral_inverse(fa_spectral_t *sp, fftw_complex *in, double *out) { fa_fft_inverse(sp->fft, in, out); }
 
 int fa_spectral_forward_all(fa_spectral_t *sp, const double *const rho[])
 {
-    for (int j = 0; j < sp->nspecies; j++) fa_spectral_forward(sp, rho[j], sp->rhohat[j]);
+    for (int j = 0; j < sp->nspecies; j++) fa_fft_forward(sp->fft, rho[j], sp->rhohat[j]);
     return FA_OK;
 }
 
@@ -394,10 +338,10 @@ int fa_spectral_apply_kernels(fa_spectral_t *sp)
 int fa_spectral_inverse_species(fa_spectral_t *sp, int i, double *phi)
 {
     if (!sp->has_row[i]) { /* no kernel acts on species i */
-        memset(phi, 0, (size_t)sp->grid->nlocal * sizeof(double));
+        memset(phi, 0, (size_t)sp->g->nlocal * sizeof(double));
         return FA_OK;
     }
-    inverse(sp, sp->rhohat[i], phi);
+    fa_fft_inverse(sp->fft, sp->rhohat[i], phi);
     return FA_OK;
 }
 
@@ -415,7 +359,9 @@ int fa_spectral_energy(fa_spectral_t *sp, const double *const rho[], double *ene
 {
     int N = sp->nspecies;
     FA_TRY(fa_spectral_forward_all(sp, rho));
-    /* sum_c rho_i Phi_ij = sum_k conj(rho^_i) (K^_ij/ntotal) rho^_j over the full spectrum */
+    /* sum_c rho_i Phi_ij = sum_k conj(rho^_i) (K^_ij/N) rho^_j over the full spectrum (on a free
+     * grid over the padded one: rho_i is zero outside the box) */
+    const unsigned char *weight = fa_fft_weight(sp->fft);
     double e = 0;
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++) {
@@ -424,31 +370,35 @@ int fa_spectral_energy(fa_spectral_t *sp, const double *const rho[], double *ene
             const fftw_complex *a = sp->rhohat[i], *b = sp->rhohat[j];
             double s = 0;
             for (long c = 0; c < sp->nk; c++)
-                s += sp->weight[c] * m[c] * (a[c][0] * b[c][0] + a[c][1] * b[c][1]);
+                s += weight[c] * m[c] * (a[c][0] * b[c][0] + a[c][1] * b[c][1]);
             e += s;
         }
-    *energy = 0.5 * sp->grid->cell_volume * fa_gsum(sp->grid, e);
+    *energy = 0.5 * sp->g->cell_volume * fa_gsum(sp->grid, e);
     return FA_OK;
 }
 
 int fa_spectral_hs_norms(fa_spectral_t *sp, const double *f, const double *s, int ns,
                          double *norm, double *top)
 {
-    const fa_grid_t *g = sp->grid;
-    fa_spectral_forward(sp, f, sp->work);
-    /* ||f||^2 = L^-d sum_k (1+|k|^2)^s |h^d DFT(f)_k|^2 */
-    double volume = (double)g->ntotal * g->cell_volume;
+    const fa_grid_layout_t *g = sp->g;
+    const unsigned char *weight = fa_fft_weight(sp->fft), *topk = fa_fft_top(sp->fft);
+    const double *kabs2 = fa_fft_kabs2(sp->fft);
+    fa_fft_forward(sp->fft, f, sp->work);
+    /* ||f||^2 = V^-d sum_k (1+|k|^2)^s |h^d DFT(f)_k|^2 over the transform's box of volume V
+     * (on a free grid the padded box: the Fourier series of the zero-padded field samples the
+     * whole-space transform of a density supported in the box) */
+    double volume = sp->norm * g->cell_volume;
     double scale = g->cell_volume * g->cell_volume / volume;
     for (int q = 0; q < ns; q++) {
         double sum = 0, sum_top = 0;
         for (long c = 0; c < sp->nk; c++) {
             const double *z = sp->work[c];
-            double v = sp->weight[c] * pow(1 + sp->kabs2[c], s[q]) * (z[0] * z[0] + z[1] * z[1]);
+            double v = weight[c] * pow(1 + kabs2[c], s[q]) * (z[0] * z[0] + z[1] * z[1]);
             sum += v;
-            if (sp->top[c]) sum_top += v;
+            if (topk[c]) sum_top += v;
         }
         double both[2] = {sum, sum_top};
-        fa_gsum_array(g, both, 2);
+        fa_gsum_array(sp->grid, both, 2);
         norm[q] = sqrt(scale * both[0]);
         if (top) top[q] = both[0] > 0 ? both[1] / both[0] : 0;
     }
@@ -457,20 +407,21 @@ int fa_spectral_hs_norms(fa_spectral_t *sp, const double *f, const double *s, in
 
 int fa_spectral_kernel_form(fa_spectral_t *sp, int i, const double *f, const double *g2, double *value)
 {
-    const fa_grid_t *g = sp->grid;
+    const fa_grid_layout_t *g = sp->g;
     const double *m = sp->mult[i * sp->nspecies + i];
     if (!m) {
         *value = 0;
         return FA_OK;
     }
+    const unsigned char *weight = fa_fft_weight(sp->fft);
     for (long c = 0; c < g->nlocal; c++) sp->diff[c] = f[c] - g2[c];
-    fa_spectral_forward(sp, sp->diff, sp->work);
-    /* L^-d sum_k K^ |h^d DFT|^2 = h^d sum_k (K^/ntotal) |DFT|^2 */
+    fa_fft_forward(sp->fft, sp->diff, sp->work);
+    /* sum_c h^d diff_c (K * diff)_c = h^d sum_k (K^/N) |DFT|^2 */
     double sum = 0;
     for (long c = 0; c < sp->nk; c++) {
         const double *z = sp->work[c];
-        sum += sp->weight[c] * m[c] * (z[0] * z[0] + z[1] * z[1]);
+        sum += weight[c] * m[c] * (z[0] * z[0] + z[1] * z[1]);
     }
-    *value = g->cell_volume * fa_gsum(g, sum);
+    *value = g->cell_volume * fa_gsum(sp->grid, sum);
     return FA_OK;
 }

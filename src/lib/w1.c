@@ -28,9 +28,11 @@
  * with the iterates standing in for the solution. Chosen by measurement on 16 2D pairs (64^2)
  * and 6 3D pairs (24^3), against fixed multiples of this and other scales: the fewest
  * iterations in total, the worst 3D pair 2.4x faster than without the update. */
-#include "internal.h"
+#include "grid_internal.h"
+#include "w1_internal.h"
 
 #include <float.h>
+#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,7 @@
 #define ADAPT_FIRST 25 /* tau is re-estimated at iterations 25, 50, 100, 200, ... */
 
 struct fa_w1 {
-    const fa_grid_t *g;
+    const fa_grid_layout_t *g;
     fa_w1_options_t opt;
     long n;          /* cells */
     /* d = 1 */
@@ -104,8 +106,9 @@ void fa_w1_free(fa_w1_t *w)
     free(w);
 }
 
-int fa_w1_create(const fa_grid_t *g, const fa_w1_options_t *opt, fa_w1_t **out)
+int fa_w1_create(const fa_grid_t *grid, const fa_w1_options_t *opt, fa_w1_t **out)
 {
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
     *out = NULL;
     fa_w1_options_t o = {0};
     if (opt) o = *opt;
@@ -299,7 +302,7 @@ static void poisson(fa_w1_t *w, double scale)
 /* Relax m towards mt (skipped on the first iteration), then mt = shrink(m + tau grad_h phi, tau). */
 KERNEL void primal_step(fa_w1_t *w, const int d, double tau, double relax, int first)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     const double *restrict phi = w->phi;
     double *restrict m[3] = {w->m[0], w->m[1], w->m[2]};
     double *restrict mt[3] = {w->mt[0], w->mt[1], w->mt[2]};
@@ -322,7 +325,7 @@ KERNEL void primal_step(fa_w1_t *w, const int d, double tau, double relax, int f
 /* w->r = div_h(2 mt - m) - delta. */
 KERNEL void dual_residual(fa_w1_t *w, const int d)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     const double *restrict m[3] = {w->m[0], w->m[1], w->m[2]};
     const double *restrict mt[3] = {w->mt[0], w->mt[1], w->mt[2]};
     const double *restrict delta = w->delta;
@@ -342,7 +345,7 @@ KERNEL void dual_residual(fa_w1_t *w, const int d)
  * the right divergence (to rounding). */
 KERNEL double upper_bound(fa_w1_t *w, const int d)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     const double *restrict mt[3] = {w->mt[0], w->mt[1], w->mt[2]};
     double *r = w->r, ih[3]; /* not restrict: poisson() writes w->r */
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
@@ -367,7 +370,7 @@ KERNEL double upper_bound(fa_w1_t *w, const int d)
 /* Lower bound: <-pt, delta> / max_c |grad_h pt| (the potential scaled to be admissible). */
 KERNEL double lower_bound(fa_w1_t *w, const int d, double *lip_out)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     const double *restrict pt = w->pt;
     double lip2 = 0, ih[3];
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
@@ -390,7 +393,7 @@ KERNEL double lower_bound(fa_w1_t *w, const int d, double *lip_out)
 /* Root mean square over the cells of |m0|, m0 = grad_h Delta_h^-1 delta the L2-smallest flux. */
 KERNEL double flux_scale(fa_w1_t *w, const int d)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     double *r = w->r, ih[3]; /* not restrict: poisson() writes w->r */
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
     memcpy(r, w->delta, (size_t)w->n * sizeof(double));
@@ -408,7 +411,7 @@ KERNEL double flux_scale(fa_w1_t *w, const int d)
 /* sqrt(sum |m|^2 / sum |grad_h phi|^2) over the current iterates. */
 KERNEL double step_ratio(fa_w1_t *w, const int d)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     const double *restrict phi = w->phi;
     double ih[3], sm = 0, sg = 0;
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
@@ -484,7 +487,7 @@ static int w1_beckmann(fa_w1_t *w, double abs_floor, double *lower, double *uppe
 
 int fa_w1_compute(fa_w1_t *w, const double *f, const double *gd, double *distance, fa_w1_info_t *info)
 {
-    const fa_grid_t *g = w->g;
+    const fa_grid_layout_t *g = w->g;
     const long n = w->n;
     fa_w1_info_t inf;
     memset(&inf, 0, sizeof inf);
@@ -578,18 +581,19 @@ int fa_w1g_create(const fa_grid_t *g, fa_w1g_t **out)
     fa_w1g_t *w = fa_calloc(1, sizeof *w);
     if (!w) return FA_ENOMEM;
     w->g = g;
+    const fa_grid_layout_t *G = fa_grid_layout(g);
     int rc = FA_OK;
-    if (!g->distributed) {
+    if (!G->distributed) {
         rc = fa_w1_create(g, NULL, &w->w);
-    } else if (fa_parallel_rank() == 0) {
-        long n[3] = {g->n[0], g->n[1], g->n[2]};
-        rc = fa_grid_create(g->dim, n, g->L, g->boundary, NULL, &w->whole);
+    } else if (fa_grid_is_root(g)) {
+        long n[3] = {G->n[0], G->n[1], G->n[2]};
+        rc = fa_grid_create(G->dim, n, G->L, G->boundary, NULL, &w->whole);
         if (!rc) rc = fa_w1_create(w->whole, NULL, &w->w);
-        if (!rc && (!(w->f = fa_malloc((size_t)g->ntotal * sizeof(double))) ||
-                    !(w->h = fa_malloc((size_t)g->ntotal * sizeof(double)))))
+        if (!rc && (!(w->f = fa_malloc((size_t)G->ntotal * sizeof(double))) ||
+                    !(w->h = fa_malloc((size_t)G->ntotal * sizeof(double)))))
             rc = FA_ENOMEM;
     }
-    if (g->distributed) rc = fa_bcast_int(rc);
+    rc = fa_gbcast_int(g, rc);
     if (rc) {
         fa_w1g_free(w);
         return rc;
@@ -601,12 +605,12 @@ int fa_w1g_create(const fa_grid_t *g, fa_w1g_t **out)
 int fa_w1g_compute(fa_w1g_t *w, const double *f, const double *h, double *distance)
 {
     fa_w1_info_t info;
-    if (!w->g->distributed) return fa_w1_compute(w->w, f, h, distance, &info);
-    fa_gather_to_root(w->g, f, w->f);
-    fa_gather_to_root(w->g, h, w->h);
-    int rc = fa_parallel_rank() == 0 ? fa_w1_compute(w->w, w->f, w->h, distance, &info) : FA_OK;
-    rc = fa_bcast_int(rc);
-    fa_bcast_doubles(distance, 1);
+    if (!fa_grid_layout(w->g)->distributed) return fa_w1_compute(w->w, f, h, distance, &info);
+    fa_grid_gather_to_root(w->g, f, w->f);
+    fa_grid_gather_to_root(w->g, h, w->h);
+    int rc = fa_grid_is_root(w->g) ? fa_w1_compute(w->w, w->f, w->h, distance, &info) : FA_OK;
+    rc = fa_gbcast_int(w->g, rc);
+    fa_gbcast_doubles(w->g, distance, 1);
     return rc;
 }
 

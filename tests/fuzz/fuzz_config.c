@@ -71,7 +71,7 @@ static int write_run(const char *text, const char *path)
     fa_config_t *c;
     fa_model_t *m;
     if (fa_config_read_string(text, "restart.ini", &c)) return -1;
-    int rc = fa_model_create(c, &m);
+    int rc = fa_model_create(c, NULL, &m);
     fa_config_free(c);
     if (rc) return -1;
     fa_run_options_t opt = {.output = path};
@@ -241,7 +241,7 @@ int fuzz_config_one(const uint8_t *data, size_t size)
     if (valid) check_failure(valid, "validate");
     fa_model_t *m = NULL;
     fa_clear_error();
-    int built = fa_model_create(cfg, &m);
+    int built = fa_model_create(cfg, NULL, &m);
     if (built) {
         check_failure(built, "model");
         if (m) fail("model", "output set on failure");
@@ -268,7 +268,7 @@ int fuzz_config_one(const uint8_t *data, size_t size)
     if (!valid2 != !valid) fail("round trip: validity changed", s1);
     if (!built) {
         fa_model_t *m2 = NULL;
-        if (fa_model_create(cfg2, &m2)) fail("round trip: the model does not build again", s1);
+        if (fa_model_create(cfg2, NULL, &m2)) fail("round trip: the model does not build again", s1);
         fa_model_free(m2);
     }
     fa_config_t *cfg3 = NULL;
