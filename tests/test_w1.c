@@ -11,22 +11,28 @@
  * hold within the brackets; bad input is refused.
  *
  * Probe mode (for tests/test_w1_pot.py): test_w1 probe DIM N.. L.. F.bin G.bin [TOL]
- * prints "value lower upper iterations converged" for two raw double arrays (x fastest). */
+ * prints "value lower upper iterations converged" for two raw double arrays (x fastest);
+ * probe-free does the same on the grid with the free boundary (whole-space W1). */
 #include "testlib.h"
 
 #include <float.h>
 #include <string.h>
 
-static fa_grid_t *grid(int d, long n0, long n1, long n2, double L0, double L1, double L2)
+static fa_grid_t *grid_b(fa_boundary_t b, int d, long n0, long n1, long n2, double L0, double L1, double L2)
 {
     long n[3] = {n0, n1, n2};
     double L[3] = {L0, L1, L2};
     fa_grid_t *g;
-    if (fa_grid_create(d, n, L, FA_BOUNDARY_PERIODIC, NULL, &g)) {
+    if (fa_grid_create(d, n, L, b, NULL, &g)) {
         fprintf(stderr, "hard error: %s\n", fa_last_error());
         exit(99);
     }
     return g;
+}
+
+static fa_grid_t *grid(int d, long n0, long n1, long n2, double L0, double L1, double L2)
+{
+    return grid_b(FA_BOUNDARY_PERIODIC, d, n0, n1, n2, L0, L1, L2);
 }
 
 static fa_w1_t *workspace(const fa_grid_t *g, double tol, int max_iter)
@@ -358,11 +364,11 @@ static double *load(const char *path, long n)
     return x;
 }
 
-static int probe(int argc, char **argv)
+static int probe(int argc, char **argv, fa_boundary_t b)
 {
     int d = argc > 2 ? atoi(argv[2]) : 0;
     if (d < 1 || d > 3 || argc < 3 + 2 * d + 2) {
-        fprintf(stderr, "usage: test_w1 probe DIM N.. L.. F.bin G.bin [TOL]\n");
+        fprintf(stderr, "usage: test_w1 probe|probe-free DIM N.. L.. F.bin G.bin [TOL]\n");
         return 99;
     }
     long n[3] = {1, 1, 1}, total = 1;
@@ -373,7 +379,7 @@ static int probe(int argc, char **argv)
         total *= n[a];
     }
     int i = 3 + 2 * d;
-    fa_grid_t *g = grid(d, n[0], n[1], n[2], L[0], L[1], L[2]);
+    fa_grid_t *g = grid_b(b, d, n[0], n[1], n[2], L[0], L[1], L[2]);
     fa_w1_t *w = workspace(g, argc > i + 2 ? atof(argv[i + 2]) : 0, 0);
     double *f = load(argv[i], total), *gg = load(argv[i + 1], total);
     fa_w1_info_t info;
@@ -388,7 +394,8 @@ static int probe(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "probe") == 0) return probe(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "probe") == 0) return probe(argc, argv, FA_BOUNDARY_PERIODIC);
+    if (argc > 1 && strcmp(argv[1], "probe-free") == 0) return probe(argc, argv, FA_BOUNDARY_FREE);
     test_1d();
     test_2d_translates();
     test_2d_properties();
