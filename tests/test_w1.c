@@ -1,4 +1,4 @@
-/* Wasserstein-1 on the torus (src/lib/w1.c).
+/* Wasserstein-1 on the torus and on the whole space (free grids) (src/lib/w1.c).
  *
  * 1D, exact to rounding: an indicator of width w translated by a has, on the circle of length L,
  * the closed form below (it covers translates past L/4, where the periodic answer is below
@@ -9,6 +9,12 @@
  * translating flux is feasible and a potential of x alone certifies it); a diagonal translate
  * converges to M |a| at order >= 1; symmetry, translation, scaling and the triangle inequality
  * hold within the brackets; bad input is refused.
+ * Free grids (the whole-space W1, doc/theory/w1-whole-space.md): 1D against closed forms on the
+ * line, each beside the periodic value of the same pair (different wherever the way round the
+ * circle is shorter); 2D/3D translates (axis: M a in the bracket; diagonal: M |a| <= upper and
+ * lower <= M |a| + K M h, order >= 1), free >= periodic on the same pair (strictly where the
+ * wrap-around helps, e.g. densities touching opposite edges), symmetry, the triangle
+ * inequality, the bracket closing to the tolerance or still holding at an iteration limit.
  *
  * Probe mode (for tests/test_w1_pot.py): test_w1 probe DIM N.. L.. F.bin G.bin [TOL]
  * prints "value lower upper iterations converged" for two raw double arrays (x fastest);
@@ -670,7 +676,7 @@ static void test_free_3d(void)
     }
     /* symmetry and the bracket on two blobs, one touching a face */
     {
-        const long nn = 16, n = nn * nn * nn, nd[3] = {nn, nn, nn};
+        const long nn = 16, nd[3] = {nn, nn, nn};
         const double Ls[3] = {L, L, L};
         fa_grid_t *g = grid_b(FA_BOUNDARY_FREE, 3, nn, nn, nn, L, L, L);
         double c1[3] = {-0.7, 0.2, 0.1}, c2[3] = {0.5, -0.3, 0.4};
@@ -682,7 +688,6 @@ static void test_free_3d(void)
                  "3D free 16^3 two blobs: W1 = %.8f [%.8f, %.8f] (%d iterations), reversed %.8f [%.8f, %.8f]: "
                  "gap %.1e <= 1e-4, brackets overlap", v, i1.lower, i1.upper, i1.iterations, vr, i2.lower,
                  i2.upper, i1.gap);
-        (void)n;
         free(f);
         free(gg);
         fa_grid_free(g);
