@@ -1,4 +1,4 @@
-/* Wasserstein-1 on the torus (src/lib/w1.c).
+/* Wasserstein-1 on the torus and on the whole space (free grids) (src/lib/w1.c).
  *
  * 1D, exact to rounding: an indicator of width w translated by a has, on the circle of length L,
  * the closed form below (it covers translates past L/4, where the periodic answer is below
@@ -9,24 +9,36 @@
  * translating flux is feasible and a potential of x alone certifies it); a diagonal translate
  * converges to M |a| at order >= 1; symmetry, translation, scaling and the triangle inequality
  * hold within the brackets; bad input is refused.
+ * Free grids (the whole-space W1, doc/theory/w1-whole-space.md): 1D against closed forms on the
+ * line, each beside the periodic value of the same pair (different wherever the way round the
+ * circle is shorter); 2D/3D translates (axis: M a in the bracket; diagonal: M |a| <= upper and
+ * lower <= M |a| + K M h, order >= 1), free >= periodic on the same pair (strictly where the
+ * wrap-around helps, e.g. densities touching opposite edges), symmetry, the triangle
+ * inequality, the bracket closing to the tolerance or still holding at an iteration limit.
  *
  * Probe mode (for tests/test_w1_pot.py): test_w1 probe DIM N.. L.. F.bin G.bin [TOL]
- * prints "value lower upper iterations converged" for two raw double arrays (x fastest). */
+ * prints "value lower upper iterations converged" for two raw double arrays (x fastest);
+ * probe-free does the same on the grid with the free boundary (whole-space W1). */
 #include "testlib.h"
 
 #include <float.h>
 #include <string.h>
 
-static fa_grid_t *grid(int d, long n0, long n1, long n2, double L0, double L1, double L2)
+static fa_grid_t *grid_b(fa_boundary_t b, int d, long n0, long n1, long n2, double L0, double L1, double L2)
 {
     long n[3] = {n0, n1, n2};
     double L[3] = {L0, L1, L2};
     fa_grid_t *g;
-    if (fa_grid_create(d, n, L, FA_BOUNDARY_PERIODIC, NULL, &g)) {
+    if (fa_grid_create(d, n, L, b, NULL, &g)) {
         fprintf(stderr, "hard error: %s\n", fa_last_error());
         exit(99);
     }
     return g;
+}
+
+static fa_grid_t *grid(int d, long n0, long n1, long n2, double L0, double L1, double L2)
+{
+    return grid_b(FA_BOUNDARY_PERIODIC, d, n0, n1, n2, L0, L1, L2);
 }
 
 static fa_w1_t *workspace(const fa_grid_t *g, double tol, int max_iter)
@@ -50,8 +62,9 @@ static double w1(fa_w1_t *w, const double *f, const double *g, fa_w1_info_t *inf
     return d;
 }
 
-/* (1 - r^2/R^2)^2_+ at the cell centres (periodic distance to c), scaled to mass M. Any cell
- * values are a piecewise-constant density; translating them by whole cells translates it. */
+/* (1 - r^2/R^2)^2_+ at the cell centres (periodic distance to c on a periodic grid, the
+ * Euclidean one on a free grid), scaled to mass M. Any cell values are a piecewise-constant
+ * density; translating them by whole cells translates it. */
 static double *bump(const fa_grid_t *g, const double c[3], double R, double M)
 {
     long n = fa_grid_local_cells(g);
@@ -63,7 +76,7 @@ static double *bump(const fa_grid_t *g, const double c[3], double R, double M)
         double r2 = 0;
         for (int a = 0; a < d; a++) {
             double L = fa_grid_length(g, a), x = fa_grid_center(g, a, idx[a]) - c[a];
-            x -= L * floor(x / L + 0.5);
+            if (fa_grid_boundary(g) == FA_BOUNDARY_PERIODIC) x -= L * floor(x / L + 0.5);
             r2 += x * x;
         }
         double q = 1 - r2 / (R * R);
@@ -74,16 +87,30 @@ static double *bump(const fa_grid_t *g, const double c[3], double R, double M)
     return f;
 }
 
-/* f translated by s[a] whole cells along each axis (periodic). */
+/* f translated by s[a] whole cells along each axis: periodic on a periodic grid; on a free
+ * grid the support must stay in the box (a hard error otherwise: the test would be wrong). */
 static double *shifted(const fa_grid_t *g, const double *f, const long s[3])
 {
     long n = fa_grid_local_cells(g), nn[3];
     for (int a = 0; a < 3; a++) nn[a] = fa_grid_cells(g, a);
-    double *out = malloc((size_t)n * sizeof(double));
+    const int periodic = fa_grid_boundary(g) == FA_BOUNDARY_PERIODIC;
+    double *out = calloc((size_t)n, sizeof(double));
     for (long k = 0; k < n; k++) {
         long i[3] = {k % nn[0], (k / nn[0]) % nn[1], k / (nn[0] * nn[1])};
-        for (int a = 0; a < 3; a++) i[a] = ((i[a] + s[a]) % nn[a] + nn[a]) % nn[a];
-        out[i[0] + nn[0] * (i[1] + nn[1] * i[2])] = f[k];
+        int inside = 1;
+        for (int a = 0; a < 3; a++) {
+            i[a] += s[a];
+            if (periodic)
+                i[a] = (i[a] % nn[a] + nn[a]) % nn[a];
+            else if (i[a] < 0 || i[a] >= nn[a])
+                inside = 0;
+        }
+        if (inside)
+            out[i[0] + nn[0] * (i[1] + nn[1] * i[2])] = f[k];
+        else if (f[k] != 0) {
+            fprintf(stderr, "hard error: a shift by (%ld, %ld, %ld) moves mass out of the box\n", s[0], s[1], s[2]);
+            exit(99);
+        }
     }
     return out;
 }
@@ -344,6 +371,329 @@ static void test_3d(void)
              "observed order %.2f >= 1", err[0], err[1], p);
 }
 
+/* ---- free boundary: the whole-space W1 of densities supported in the box ---------------- */
+
+static void fill_block(double *f, long n, long start, long width, double mass, double h)
+{
+    for (long c = 0; c < n; c++) f[c] = (c >= start && c < start + width) ? mass / ((double)width * h) : 0;
+}
+
+static void add_block(double *f, long start, long width, double mass, double h)
+{
+    for (long c = start; c < start + width; c++) f[c] += mass / ((double)width * h);
+}
+
+/* 1D on the line, exact to rounding: W1 = int |F - G| with no periodic images. Each case also
+ * runs on the periodic grid of the same box, whose value (the circle's) must match its own
+ * closed form and differ, so that the test shows which formula each boundary uses. */
+static void test_free_1d(void)
+{
+    const long n = 60;
+    const double L = 3, h = L / n, M = 1.3;
+    fa_grid_t *g = grid_b(FA_BOUNDARY_FREE, 1, n, 1, 1, L, 1, 1), *gp = grid(1, n, 1, 1, L, 1, 1);
+    fa_w1_t *w = workspace(g, 0, 0), *wp = workspace(gp, 0, 0);
+    double *f = malloc(n * sizeof(double)), *gg = malloc(n * sizeof(double));
+    const double tol = 32 * DBL_EPSILON * M * L; /* as in test_1d: O(1) rounding per cell */
+    fa_w1_info_t info;
+
+    /* an indicator (width, first cell) translated by a whole number of cells: W1 = M a on the
+     * line for every shift, up to the whole box; on the circle only while the support plus the
+     * shift spans at most half of it */
+    const long cases[][3] = {{4, 2, 3}, {4, 2, 50}, {20, 0, 40}, {1, 0, 59}, {30, 0, 30},
+                             {25, 5, 20}, {1, 45, -30}, {12, 40, -40}};
+    double worst = 0;
+    int ok = 1, ok_per = 1, differ = 0, wraps = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        long wc = cases[k][0], st = cases[k][1], ac = cases[k][2];
+        fill_block(f, n, st, wc, M, h);
+        fill_block(gg, n, st + ac, wc, M, h);
+        double v = w1(w, f, gg, &info), ex = M * fabs((double)ac) * h;
+        double e = fabs(v - ex);
+        if (e > worst) worst = e;
+        if (e > tol || !info.exact || info.lower != v || info.upper != v) ok = 0;
+        double vp = w1(wp, f, gg, NULL), exp_ = indicator_exact(M, wc * h, ac * h, L);
+        if (fabs(vp - exp_) > tol) ok_per = 0;
+        if (vp < ex - 1e3 * tol) differ++;
+        if (wc + labs(ac) > n / 2) wraps++; /* the circle's way round is shorter for these */
+        printf("      width %2ld cells at %2ld, shift %+3ld: line %.17g (M a = %.17g), circle %.17g\n", wc, st, ac,
+               v, ex, vp);
+    }
+    tl_check(ok, "1D free: indicator translates up to the whole box (%zu cases): W1 = M a, max error %.2e <= %.2e",
+             sizeof cases / sizeof cases[0], worst, tol);
+    tl_check(ok_per && differ == wraps, "1D periodic, the same pairs: the circle's closed form, smaller than M a "
+             "in the %d cases where support + shift > L/2 (%d expected): the free value is not the circle's", differ,
+             wraps);
+
+    /* two blocks exchanging mass: f - g = (M1 - M2) (1_A - 1_B)/w, an indicator minus its
+     * translate by the distance between the blocks (37 cells here; 23 the other way round) */
+    const double M1 = 0.9, M2 = 0.4;
+    fill_block(f, n, 3, 5, M1, h);
+    add_block(f, 40, 5, M2, h);
+    fill_block(gg, n, 3, 5, M2, h);
+    add_block(gg, 40, 5, M1, h);
+    double v = w1(w, f, gg, NULL), ex = (M1 - M2) * 37 * h, vp = w1(wp, f, gg, NULL), exp_ = (M1 - M2) * 23 * h;
+    tl_check(fabs(v - ex) <= tol && fabs(vp - exp_) <= tol,
+             "1D two blocks exchanging mass 0.9 <-> 0.4, 37 cells apart: free %.17g = (M1 - M2) 37 h = %.17g; "
+             "periodic %.17g = (M1 - M2) 23 h", v, ex, vp);
+
+    /* a one-cell mass in the first cell against the uniform density: on the line
+     * int |F - G| = M (L - h)/2 (closed form: a triangle of height M (L - h)/L over L - h and a
+     * trapezoid over the first cell); on the circle every cell is alike, and for a central cell
+     * the median of F - G is 0, so the circle gives the line's value for the middle,
+     * M (L - h)/4 */
+    fill_block(f, n, 0, 1, M, h);
+    fill_block(gg, n, 0, n, M, h);
+    v = w1(w, f, gg, NULL);
+    vp = w1(wp, f, gg, NULL);
+    double vr = w1(w, gg, f, NULL);
+    tl_check(fabs(v - M * (L - h) / 2) <= tol && fabs(vp - M * (L - h) / 4) <= tol && vr == v,
+             "1D one-cell mass at the edge vs uniform: free %.17g = M (L - h)/2 = %.17g (reversed %.17g), "
+             "periodic %.17g = M (L - h)/4", v, M * (L - h) / 2, vr, vp);
+
+    /* the middle cell: free and periodic agree (L/2 = 30 h: the centre is a cell face, use the
+     * two central cells) */
+    fill_block(f, n, 29, 2, M, h);
+    v = w1(w, f, gg, NULL);
+    vp = w1(wp, f, gg, NULL);
+    ex = M * (L - 2 * h) / 4;
+    tl_check(fabs(v - ex) <= tol && fabs(vp - ex) <= tol,
+             "1D two central cells vs uniform: free %.17g, periodic %.17g, both M (L - 2h)/4 = %.17g", v, vp, ex);
+
+    /* mass mismatch and non-finite values are refused as on the circle */
+    gg[7] *= 1 + 1e-5;
+    double d;
+    int rc = fa_w1_compute(w, f, gg, &d, NULL);
+    tl_check(rc == FA_EINVAL && strstr(fa_last_error(), "masses differ"), "1D free: unequal masses refused");
+    free(f);
+    free(gg);
+    fa_w1_free(w);
+    fa_w1_free(wp);
+    fa_grid_free(g);
+    fa_grid_free(gp);
+}
+
+/* W1 of a pair on a grid of either boundary (a workspace made and freed here). */
+static double pair_w1(fa_boundary_t b, int d, const long n[3], const double L[3], const double *f,
+                      const double *gd, double tol, fa_w1_info_t *info)
+{
+    fa_grid_t *g = grid_b(b, d, n[0], n[1], n[2], L[0], L[1], L[2]);
+    fa_w1_t *w = workspace(g, tol, 0);
+    double v = w1(w, f, gd, info);
+    fa_w1_free(w);
+    fa_grid_free(g);
+    return v;
+}
+
+/* A bump of mass M, radius R, centre c translated by whole cells s on the free grid of nc^d
+ * cells and box L^d, and (if `periodic`) the same pair on the periodic grid of that box. */
+typedef struct {
+    double v, vp, a, h;  /* free value, periodic value, |a|, h */
+    fa_w1_info_t fi, pi; /* free, periodic */
+} translate_t;
+
+static translate_t free_translate(int d, long nc, double L, const double c[3], double R, double M, const long s[3],
+                                  int periodic)
+{
+    long n[3] = {nc, d > 1 ? nc : 1, d > 2 ? nc : 1};
+    double Ls[3] = {L, d > 1 ? L : 1, d > 2 ? L : 1}, a2 = 0;
+    fa_grid_t *g = grid_b(FA_BOUNDARY_FREE, d, n[0], n[1], n[2], Ls[0], Ls[1], Ls[2]);
+    double *f = bump(g, c, R, M), *gs = shifted(g, f, s);
+    translate_t t;
+    memset(&t, 0, sizeof t);
+    t.h = L / (double)nc;
+    for (int k = 0; k < d; k++) a2 += (double)(s[k] * s[k]) * t.h * t.h;
+    t.a = sqrt(a2);
+    t.v = pair_w1(FA_BOUNDARY_FREE, d, n, Ls, f, gs, 1e-4, &t.fi);
+    if (periodic) t.vp = pair_w1(FA_BOUNDARY_PERIODIC, d, n, Ls, f, gs, 1e-4, &t.pi);
+    free(f);
+    free(gs);
+    fa_grid_free(g);
+    return t;
+}
+
+/* Diagonal translates corner to corner on grids ns[0..k): the grid problem's value is at
+ * least M |a| (the potential -a.x/|a| has |grad_h phi| = 1 on every interior face, so it is
+ * admissible, and its dual value is M |a|; the upper bound must respect that) and exceeds it by
+ * a discretisation error O(h): at most K M h above the bracket, K set 30% above the largest
+ * measured (v - M|a|)/(M h), with the observed order of the relative error >= 1. */
+static void free_diagonal(int d, const long *ns, int k, double L, const double c[3], double R, double M, double K)
+{
+    double err[4], hh[4], worst = 0;
+    int ok = 1, conv = 1;
+    for (int i = 0; i < k; i++) {
+        long s[3] = {ns[i] / 2, ns[i] / 2, d > 2 ? ns[i] / 2 : 0};
+        translate_t t = free_translate(d, ns[i], L, c, R, M, s, i == 0);
+        double ex = M * t.a, e = (t.v - ex) / (M * t.h);
+        err[i] = (t.v - ex) / ex;
+        hh[i] = t.h;
+        if (e > worst) worst = e;
+        if (t.fi.upper < ex * (1 - 1e-12) || t.fi.lower > ex + K * M * t.h) ok = 0;
+        if (!t.fi.converged) conv = 0;
+        printf("      %dD %ld^%d corner to corner: W1 = %.8f [%.8f, %.8f], %d iterations; M |a| = %.8f; "
+               "(W1_h - M|a|)/(M h) = %.4f, relative %+.3e\n", d, ns[i], d, t.v, t.fi.lower, t.fi.upper,
+               t.fi.iterations, ex, e, err[i]);
+        if (i == 0)
+            tl_check(t.fi.lower > t.pi.upper,
+                     "%dD %ld^%d corner to corner: free %.6f > periodic %.6f [%.6f, %.6f] (%d iterations): the torus "
+                     "takes the short way round", d, ns[i], d, t.v, t.vp, t.pi.lower, t.pi.upper, t.pi.iterations);
+    }
+    tl_check(ok && conv, "%dD free diagonal translates: M |a| <= upper and lower <= M |a| + %.2f M h on all grids "
+             "(largest (W1_h - M|a|)/(M h) = %.3f)", d, K, worst);
+    int ord = 1;
+    for (int i = 0; i + 1 < k; i++) {
+        double p = tl_order(err[i], hh[i], err[i + 1], hh[i + 1]);
+        printf("      %dD observed order %ld -> %ld: %.2f\n", d, ns[i], ns[i + 1], p);
+        if (!(p >= 1)) ord = 0;
+    }
+    tl_check(ord && err[k - 1] > 0, "%dD free diagonal translates: relative error %.2e -> %.2e, observed orders >= 1",
+             d, err[0], err[k - 1]);
+}
+
+static void test_free_2d(void)
+{
+    const double M = 0.8, L = 2;
+    /* axis translate across most of the box: W1 = M a is also the grid problem's value (the
+     * translating flux uses interior faces only; phi = -x certifies it), so the bracket must
+     * hold it; on the torus the bump goes 0.75 the other way */
+    {
+        double c[3] = {-0.7, 0.1, 0};
+        long s[3] = {20, 0, 0};
+        translate_t t = free_translate(2, 32, L, c, 0.25, M, s, 1);
+        tl_check(in_bracket(M * t.a, &t.fi) && t.fi.converged && t.fi.lower > t.pi.upper,
+                 "2D free 32^2: x-translate by 20 cells (1.25): W1 = %.8f in [%.8f, %.8f] (%d iterations) holds "
+                 "M a = %.8f; periodic %.8f [%.8f, %.8f] (%d iterations) is smaller", t.v, t.fi.lower, t.fi.upper,
+                 t.fi.iterations, M * t.a, t.vp, t.pi.lower, t.pi.upper, t.pi.iterations);
+    }
+    /* densities touching the box edge: the first column against the last, box 3 x 2 with
+     * 24 x 16 cells: free M (L_x - h_x), periodic M h_x (neighbours across the periodic face) */
+    {
+        const long nx = 24, ny = 16, n[3] = {nx, ny, 1};
+        const double Ls[3] = {3, 2, 1}, hx = 3.0 / nx, hy = 2.0 / ny;
+        double *f = calloc(nx * ny, sizeof(double)), *gg = calloc(nx * ny, sizeof(double));
+        for (long iy = 0; iy < ny; iy++) {
+            f[iy * nx] = M / (ny * hx * hy);
+            gg[iy * nx + nx - 1] = M / (ny * hx * hy);
+        }
+        fa_w1_info_t fi, pi;
+        double v = pair_w1(FA_BOUNDARY_FREE, 2, n, Ls, f, gg, 1e-4, &fi);
+        double vp = pair_w1(FA_BOUNDARY_PERIODIC, 2, n, Ls, f, gg, 1e-4, &pi);
+        tl_check(in_bracket(M * (3 - hx), &fi) && in_bracket(M * hx, &pi),
+                 "2D first column vs last (24 x 16, box 3 x 2): free %.8f [%.8f, %.8f] (%d iterations) holds "
+                 "M (L - h) = %.8f; periodic %.8f [%.8f, %.8f] holds M h = %.8f", v, fi.lower, fi.upper,
+                 fi.iterations, M * (3 - hx), vp, pi.lower, pi.upper, M * hx);
+        free(f);
+        free(gg);
+    }
+    /* corner to corner: centre (-0.5, -0.5), radius 0.25, translate (1, 1) */
+    {
+        const long ns[4] = {16, 32, 64, 128};
+        double c[3] = {-0.5, -0.5, 0};
+        free_diagonal(2, ns, 4, L, c, 0.25, M, 0.6);
+    }
+    /* the periodic test's central diagonal translate (support + shift within half the box):
+     * both boundaries have the value M |a| in the continuum; on the grid the free problem's
+     * feasible fluxes are periodic ones with zero flux on the boundary faces, so free >= periodic */
+    {
+        const long ns[2] = {32, 64};
+        for (int k = 0; k < 2; k++) {
+            double c[3] = {-0.125, -0.125, 0};
+            long s[3] = {ns[k] / 8, ns[k] / 8, 0};
+            translate_t t = free_translate(2, ns[k], L, c, 0.25, M, s, 1);
+            tl_check(t.fi.upper >= t.pi.lower && t.fi.lower <= t.pi.upper * (1 + 2e-4),
+                     "2D %ld^2 central diagonal translate: free %.8f [%.8f, %.8f] (%d iterations), periodic %.8f "
+                     "[%.8f, %.8f] (%d iterations): free >= periodic, the same to the tolerance", ns[k], t.v,
+                     t.fi.lower, t.fi.upper, t.fi.iterations, t.vp, t.pi.lower, t.pi.upper, t.pi.iterations);
+        }
+    }
+}
+
+static void test_free_2d_properties(void)
+{
+    const long nn = 32, n = nn * nn, nd[3] = {nn, nn, 1};
+    const double Ls[3] = {2, 2, 1};
+    fa_grid_t *g = grid_b(FA_BOUNDARY_FREE, 2, nn, nn, 1, 2, 2, 1);
+    fa_w1_t *w = workspace(g, 1e-4, 0);
+    /* one blob of each density touches the box edge (centre 0.25 from it, radius 0.4) */
+    double c1[3] = {-0.75, 0.3, 0}, c2[3] = {0.4, -0.5, 0}, c3[3] = {0.6, 0.75, 0}, c4[3] = {-0.3, -0.2, 0};
+    double *a1 = bump(g, c1, 0.4, 0.6), *a2 = bump(g, c2, 0.5, 0.4);
+    double *b1 = bump(g, c3, 0.4, 0.5), *b2 = bump(g, c4, 0.4, 0.5);
+    double *f = malloc(n * sizeof(double)), *gg = malloc(n * sizeof(double)), *e = malloc(n * sizeof(double));
+    for (long c = 0; c < n; c++) {
+        f[c] = a1[c] + a2[c];
+        gg[c] = b1[c] + b2[c];
+        e[c] = 0.25 * (1 + 0.5 * cos(M_PI * (double)(c % nn) / 8)); /* mass 1 */
+    }
+    fa_w1_info_t i1, i2, i3, i4, ip;
+    double v = w1(w, f, gg, &i1);
+    tl_check(i1.converged && i1.upper - i1.lower <= 1e-4 * i1.upper,
+             "2D free two blobs at the edge: W1 = %.8f, bracket [%.8f, %.8f] closed to gap %.1e <= 1e-4, "
+             "%d iterations, max |grad phi| before scaling %.6f", v, i1.lower, i1.upper, i1.gap, i1.iterations,
+             i1.lipschitz);
+    double vp = pair_w1(FA_BOUNDARY_PERIODIC, 2, nd, Ls, f, gg, 1e-4, &ip);
+    tl_check(i1.upper >= ip.lower, "2D the same pair periodic: %.8f [%.8f, %.8f] (%d iterations) <= free "
+             "(its fluxes include every free one)", vp, ip.lower, ip.upper, ip.iterations);
+    double vr = w1(w, gg, f, &i2);
+    tl_check(i2.lower <= i1.upper && i1.lower <= i2.upper, "2D free symmetry: W1(g, f) = %.8f [%.8f, %.8f], "
+             "brackets overlap", vr, i2.lower, i2.upper);
+    double vfe = w1(w, f, e, &i3), vge = w1(w, gg, e, &i4);
+    tl_check(i1.lower <= i3.upper + i4.upper, "2D free triangle inequality: W1(f,g) = %.6f <= W1(f,e) + W1(e,g) = "
+             "%.6f + %.6f", v, vfe, vge);
+    fa_w1_t *w20 = workspace(g, 1e-4, 20);
+    double v20 = w1(w20, f, gg, &i2);
+    tl_check(!i2.converged && i2.iterations == 20 && i2.lower <= i1.upper && i1.lower <= i2.upper,
+             "2D free 20 iterations: not converged, %.6f in [%.6f, %.6f] (gap %.1e) still holds the value", v20,
+             i2.lower, i2.upper, i2.gap);
+    double vz = w1(w, f, f, &i2);
+    tl_check(vz == 0 && i2.iterations == 0, "2D free identical densities: W1 = %g", vz);
+    fa_w1_free(w20);
+    free(a1);
+    free(a2);
+    free(b1);
+    free(b2);
+    free(f);
+    free(gg);
+    free(e);
+    fa_w1_free(w);
+    fa_grid_free(g);
+}
+
+static void test_free_3d(void)
+{
+    const double M = 1.1, L = 2;
+    {
+        double c[3] = {0.1, -0.2, -0.7};
+        long s[3] = {0, 0, 12}; /* 1.5 along z, from near one face to near the opposite one */
+        translate_t t = free_translate(3, 16, L, c, 0.25, M, s, 1);
+        tl_check(in_bracket(M * t.a, &t.fi) && t.fi.converged && t.fi.lower > t.pi.upper,
+                 "3D free 16^3: z-translate by 12 cells (1.5): W1 = %.8f in [%.8f, %.8f] (%d iterations) holds "
+                 "M a = %.8f; periodic %.8f (%d iterations) is smaller", t.v, t.fi.lower, t.fi.upper,
+                 t.fi.iterations, M * t.a, t.vp, t.pi.iterations);
+    }
+    {
+        const long ns[2] = {16, 32};
+        double c[3] = {-0.5, -0.5, -0.5};
+        free_diagonal(3, ns, 2, L, c, 0.3, M, 0.95);
+    }
+    /* symmetry and the bracket on two blobs, one touching a face */
+    {
+        const long nn = 16, nd[3] = {nn, nn, nn};
+        const double Ls[3] = {L, L, L};
+        fa_grid_t *g = grid_b(FA_BOUNDARY_FREE, 3, nn, nn, nn, L, L, L);
+        double c1[3] = {-0.7, 0.2, 0.1}, c2[3] = {0.5, -0.3, 0.4};
+        double *f = bump(g, c1, 0.3, M), *gg = bump(g, c2, 0.45, M);
+        fa_w1_info_t i1, i2;
+        double v = pair_w1(FA_BOUNDARY_FREE, 3, nd, Ls, f, gg, 1e-4, &i1);
+        double vr = pair_w1(FA_BOUNDARY_FREE, 3, nd, Ls, gg, f, 1e-4, &i2);
+        tl_check(i1.converged && i1.gap <= 1e-4 && i2.lower <= i1.upper && i1.lower <= i2.upper,
+                 "3D free 16^3 two blobs: W1 = %.8f [%.8f, %.8f] (%d iterations), reversed %.8f [%.8f, %.8f]: "
+                 "gap %.1e <= 1e-4, brackets overlap", v, i1.lower, i1.upper, i1.iterations, vr, i2.lower,
+                 i2.upper, i1.gap);
+        free(f);
+        free(gg);
+        fa_grid_free(g);
+    }
+}
+
 /* ---- probe mode ---------------------------------------------------------------------- */
 
 static double *load(const char *path, long n)
@@ -358,11 +708,11 @@ static double *load(const char *path, long n)
     return x;
 }
 
-static int probe(int argc, char **argv)
+static int probe(int argc, char **argv, fa_boundary_t b)
 {
     int d = argc > 2 ? atoi(argv[2]) : 0;
     if (d < 1 || d > 3 || argc < 3 + 2 * d + 2) {
-        fprintf(stderr, "usage: test_w1 probe DIM N.. L.. F.bin G.bin [TOL]\n");
+        fprintf(stderr, "usage: test_w1 probe|probe-free DIM N.. L.. F.bin G.bin [TOL]\n");
         return 99;
     }
     long n[3] = {1, 1, 1}, total = 1;
@@ -373,7 +723,7 @@ static int probe(int argc, char **argv)
         total *= n[a];
     }
     int i = 3 + 2 * d;
-    fa_grid_t *g = grid(d, n[0], n[1], n[2], L[0], L[1], L[2]);
+    fa_grid_t *g = grid_b(b, d, n[0], n[1], n[2], L[0], L[1], L[2]);
     fa_w1_t *w = workspace(g, argc > i + 2 ? atof(argv[i + 2]) : 0, 0);
     double *f = load(argv[i], total), *gg = load(argv[i + 1], total);
     fa_w1_info_t info;
@@ -388,10 +738,15 @@ static int probe(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "probe") == 0) return probe(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "probe") == 0) return probe(argc, argv, FA_BOUNDARY_PERIODIC);
+    if (argc > 1 && strcmp(argv[1], "probe-free") == 0) return probe(argc, argv, FA_BOUNDARY_FREE);
     test_1d();
     test_2d_translates();
     test_2d_properties();
     test_3d();
+    test_free_1d();
+    test_free_2d();
+    test_free_2d_properties();
+    test_free_3d();
     return tl_exit();
 }

@@ -1,25 +1,38 @@
-/* Wasserstein-1 distance on the periodic box (math.md section 5; public header w1.h).
+/* Wasserstein-1 distance on the periodic box (math.md section 5) or on the whole space for
+ * densities supported in the box (the free boundary; doc/theory/w1-whole-space.md). Public
+ * header w1.h.
  *
- * d = 1: exact. With D(x) = F(x) - G(x), the cumulative difference from the left edge (linear
- * over each cell), W1 on the circle = min_c int |D - c| dx. The minimiser is a median of the
- * values of D under Lebesgue measure: a mixture of uniform laws on [D_k, D_k+1], one per cell.
- * It is located by bisection over the sorted node values (the measure {D < c} is linear between
- * two consecutive ones) and the integral is summed cell by cell in closed form.
+ * d = 1, periodic: exact. With D(x) = F(x) - G(x), the cumulative difference from the left edge
+ * (linear over each cell), W1 on the circle = min_c int |D - c| dx. The minimiser is a median
+ * of the values of D under Lebesgue measure: a mixture of uniform laws on [D_k, D_k+1], one per
+ * cell. It is located by bisection over the sorted node values (the measure {D < c} is linear
+ * between two consecutive ones) and the integral is summed cell by cell in closed form.
+ * d = 1, free: exact, W1 on the line = int |D| dx (D vanishes outside the box, so there is no
+ * constant to choose), the same closed form per cell with c = 0, O(n).
  *
- * d = 2, 3: Beckmann's problem on the periodic grid, forward-staggered fluxes m_a (m_{a,c} on
- * the face c + e_a/2), isotropic cell norm |m_c|, div_h m = sum_a (m_{a,c} - m_{a,c-e_a})/h_a,
- * its adjoint -grad_h with forward differences. Saddle point
+ * d = 2, 3: Beckmann's problem on the grid, forward-staggered fluxes m_a (m_{a,c} on the face
+ * c + e_a/2), isotropic cell norm |m_c|, div_h m = sum_a (m_{a,c} - m_{a,c-e_a})/h_a, its
+ * adjoint -grad_h with forward differences. Periodic: every face exists (the last cell's upper
+ * face is the first cell's lower one). Free: only the interior faces do; a flux through the
+ * box boundary is 0 (no-flux), grad_h has no component across it, and -Delta_h = -div_h grad_h
+ * is the Neumann Laplacian. On a convex box this problem approximates the whole-space W1 with
+ * the Euclidean cost: an optimal plan moves mass along segments, which stay in the box. Only the
+ * set of faces (FWD_LOOP's offset at the last cell) and the transform that diagonalises
+ * Delta_h (FFT, or DCT-II/DCT-III) differ; the iteration, step sizes and certificate are
+ * common. Saddle point
  *     min_m max_Phi  h^d sum_c |m_c| + <Phi, div_h m - delta>
  * solved by relaxed Chambolle-Pock with the dual metric M = -Delta_h (symbol sum_a 4 sin^2(k_a
- * h_a/2)/h_a^2, applied by FFT). Then ||div_h M^-1/2|| = 1 exactly, so tau sigma < 1 is the only
- * step condition, independent of the grid:
+ * h_a/2)/h_a^2 with k_a = 2 pi j/L_a periodic, pi j/L_a free, applied by FFT or DCT). Then
+ * ||div_h M^-1/2|| = 1 exactly, so tau sigma < 1 is the only step condition, independent of the
+ * grid:
  *     mt   = shrink(m + tau grad_h Phi, tau)                    (prox of tau |.|, per cell)
  *     Phit = Phi + sigma (-Delta_h)^-1 (div_h(2 mt - m) - delta)
  *     (m, Phi) += rho ((mt, Phit) - (m, Phi))                    (relaxation rho in (0, 2))
  * Certificate every CHECK_EVERY iterations: upper bound = h^d sum |mt + grad_h psi| with
- * Delta_h psi = delta - div_h mt (an exactly feasible flux); lower bound = <-Phit, delta> /
- * max_c |grad_h Phit| (a potential scaled to the constraint |grad_h phi| <= 1). Both are bounds
- * for the grid problem whatever the iterate, so the best of each over the checks is kept.
+ * Delta_h psi = delta - div_h mt (an exactly feasible flux, with no flux through the boundary
+ * in the free case); lower bound = <-Phit, delta> / max_c |grad_h Phit| (a potential scaled to
+ * the constraint |grad_h phi| <= 1 on the faces that exist). Both are bounds for the grid
+ * problem whatever the iterate, so the best of each over the checks is kept.
  * Step sizes: tau = TAU_SCALE * s, sigma = SIGMA_TAU / tau, s = the root mean square of |m0|
  * over the cells, m0 = grad_h Delta_h^-1 delta the L2-smallest feasible flux: the usual PDHG
  * balance tau/sigma ~ |m*| / |grad phi*| with |grad phi*| ~ 1 and m0 standing in for m*.
@@ -50,13 +63,20 @@ struct fa_w1 {
     /* d = 1 */
     double *D, *sorted;
     /* d >= 2 */
+    int noflux;         /* free boundary: no faces on the box boundary (Neumann, DCT) */
+    long fwd_last[3];   /* offset from the last cell along a to the far side of its upper face:
+                           periodic, the first cell (-(n_a - 1) stride_a); free, 0 (no face:
+                           every difference across it is 0, see FWD_LOOP) */
     double *delta, *phi, *pt;
     double *m[3], *mt[3];
-    double *r;          /* FFT real buffer */
-    fftw_complex *c;    /* FFT complex buffer (half spectrum) */
-    double *kinv;       /* 1 / (|k|_h^2 ntotal), 0 for k = 0 */
+    double *r;          /* transform buffer (real; the DCT works on it in place) */
+    fftw_complex *c;    /* periodic: FFT complex buffer (half spectrum) */
+    double *kinv;       /* inverse symbol of -Delta_h with the transform's normalisation, 0 for
+                           k = 0: periodic 1/(|k|_h^2 ntotal) on the half spectrum, free
+                           1/(|k|_h^2 prod 2 n_a) on the cosine modes */
     long nk;
-    fftw_plan r2c, c2r;
+    fftw_plan r2c, c2r; /* periodic */
+    fftw_plan dct, idct; /* free: REDFT10 and its inverse REDFT01 */
 };
 
 /* ---- small helpers ----------------------------------------------------------------- */
@@ -91,6 +111,8 @@ void fa_w1_free(fa_w1_t *w)
     if (!w) return;
     if (w->r2c) fftw_destroy_plan(w->r2c);
     if (w->c2r) fftw_destroy_plan(w->c2r);
+    if (w->dct) fftw_destroy_plan(w->dct);
+    if (w->idct) fftw_destroy_plan(w->idct);
     free(w->D);
     free(w->sorted);
     fftw_free(w->delta);
@@ -127,19 +149,22 @@ int fa_w1_create(const fa_grid_t *grid, const fa_w1_options_t *opt, fa_w1_t **ou
     w->g = g;
     w->opt = o;
     w->n = g->ntotal;
+    w->noflux = g->boundary == FA_BOUNDARY_FREE;
     int rc = FA_ENOMEM;
     if (g->dim == 1) {
         w->D = fa_malloc((size_t)(w->n + 1) * sizeof(double));
-        w->sorted = fa_malloc((size_t)(w->n + 1) * sizeof(double));
-        if (!w->D || !w->sorted) goto fail;
+        if (!w->noflux) w->sorted = fa_malloc((size_t)(w->n + 1) * sizeof(double)); /* the median */
+        if (!w->D || (!w->noflux && !w->sorted)) goto fail;
         *out = w;
         return FA_OK;
     }
     size_t bytes = (size_t)w->n * sizeof(double);
-    w->nk = (g->n[0] / 2 + 1) * (g->n[0] ? g->ntotal / g->n[0] : 0);
+    for (int a = 0; a < 3; a++) w->fwd_last[a] = w->noflux ? 0 : -(g->n[a] - 1) * g->stride[a];
+    /* periodic: the r2c half spectrum; free: one cosine mode per cell */
+    w->nk = w->noflux ? w->n : (g->n[0] / 2 + 1) * (g->ntotal / g->n[0]);
     if (!(w->delta = fftw_malloc(bytes)) || !(w->phi = fftw_malloc(bytes)) ||
         !(w->pt = fftw_malloc(bytes)) || !(w->r = fftw_malloc(bytes)) ||
-        !(w->c = fftw_malloc((size_t)w->nk * sizeof(fftw_complex))) ||
+        (!w->noflux && !(w->c = fftw_malloc((size_t)w->nk * sizeof(fftw_complex)))) ||
         !(w->kinv = fftw_malloc((size_t)w->nk * sizeof(double)))) {
         rc = FA_ERROR(FA_ENOMEM, "W1: out of memory for a %ld-cell grid", w->n);
         goto fail;
@@ -149,27 +174,43 @@ int fa_w1_create(const fa_grid_t *grid, const fa_w1_options_t *opt, fa_w1_t **ou
             rc = FA_ERROR(FA_ENOMEM, "W1: out of memory for a %ld-cell grid", w->n);
             goto fail;
         }
-    /* 1/(|k|_h^2 N) in r2c order [z][y][x/2+1]; the scheme's own Laplacian symbol makes
-     * div_h grad_h (-Delta_h)^-1 the identity on mean-free fields. */
-    long nxh = g->n[0] / 2 + 1, c = 0;
+    /* The scheme's own Laplacian symbol makes div_h grad_h (-Delta_h)^-1 the identity on
+     * mean-free fields. Periodic: modes exp(2 pi i k x/L), symbol sum_a 4 sin^2(pi k_a/n_a)/h_a^2,
+     * in r2c order [z][y][x/2+1], divided by ntotal (FFTW's unnormalised pair). Free: with no
+     * faces on the boundary, div_h grad_h is the Neumann Laplacian on the cell centres, whose
+     * eigenvectors are cos(pi k_a (i_a + 1/2)/n_a), k_a = 0..n_a-1, with symbol
+     * sum_a 4 sin^2(pi k_a/(2 n_a))/h_a^2; REDFT10 then REDFT01 multiplies by 2 n_a per axis. */
+    long nkx = w->noflux ? g->n[0] : g->n[0] / 2 + 1, c = 0;
+    double norm = (double)g->ntotal, period[3];
+    for (int a = 0; a < g->dim; a++) {
+        period[a] = (double)(w->noflux ? 2 * g->n[a] : g->n[a]);
+        if (w->noflux) norm *= 2;
+    }
     for (long iz = 0; iz < g->n[2]; iz++)
         for (long iy = 0; iy < g->n[1]; iy++)
-            for (long ix = 0; ix < nxh; ix++, c++) {
+            for (long ix = 0; ix < nkx; ix++, c++) {
                 long idx[3] = {ix, iy, iz};
                 double kd2 = 0;
                 for (int a = 0; a < g->dim; a++) {
-                    double s = sin(M_PI * (double)idx[a] / (double)g->n[a]);
+                    double s = sin(M_PI * (double)idx[a] / period[a]);
                     kd2 += 4 * s * s / (g->h[a] * g->h[a]);
                 }
-                w->kinv[c] = kd2 > 0 ? 1.0 / (kd2 * (double)g->ntotal) : 0.0;
+                w->kinv[c] = kd2 > 0 ? 1.0 / (kd2 * norm) : 0.0;
             }
     int nrev[3];
     for (int r = 0; r < g->dim; r++) nrev[r] = (int)g->n[g->dim - 1 - r];
-    w->r2c = fftw_plan_dft_r2c(g->dim, nrev, w->r, w->c, FFTW_ESTIMATE);
-    w->c2r = fftw_plan_dft_c2r(g->dim, nrev, w->c, w->r, FFTW_ESTIMATE);
-    if (!w->r2c || !w->c2r) {
-        rc = FA_ERROR(FA_EFFTW, "W1: FFTW could not plan a %d-dimensional transform of %ld cells",
-                      g->dim, g->ntotal);
+    if (w->noflux) {
+        const fftw_r2r_kind fwd[3] = {FFTW_REDFT10, FFTW_REDFT10, FFTW_REDFT10},
+                            inv[3] = {FFTW_REDFT01, FFTW_REDFT01, FFTW_REDFT01};
+        w->dct = fftw_plan_r2r(g->dim, nrev, w->r, w->r, fwd, FFTW_ESTIMATE);
+        w->idct = fftw_plan_r2r(g->dim, nrev, w->r, w->r, inv, FFTW_ESTIMATE);
+    } else {
+        w->r2c = fftw_plan_dft_r2c(g->dim, nrev, w->r, w->c, FFTW_ESTIMATE);
+        w->c2r = fftw_plan_dft_c2r(g->dim, nrev, w->c, w->r, FFTW_ESTIMATE);
+    }
+    if (w->noflux ? !w->dct || !w->idct : !w->r2c || !w->c2r) {
+        rc = FA_ERROR(FA_EFFTW, "W1: FFTW could not plan a %d-dimensional %s transform of %ld cells",
+                      g->dim, w->noflux ? "cosine" : "Fourier", g->ntotal);
         goto fail;
     }
     *out = w;
@@ -244,29 +285,51 @@ static double w1_circle(fa_w1_t *w, double *median)
     return ksum_value(&s);
 }
 
+/* ---- d = 1, free: the line ----------------------------------------------------------- */
+
+/* On the line W1 = int |F - G| dx: no constant to choose, since outside the box F - G is 0 on
+ * both sides (D[0] = 0 and D[n] = 0 up to the rounding of the mean removal). */
+static double w1_line(const fa_w1_t *w)
+{
+    ksum_t s = {0, 0};
+    for (long k = 0; k < w->n; k++) ksum_add(&s, cell_abs_integral(w->D[k], w->D[k + 1], w->g->h[0]));
+    return ksum_value(&s);
+}
+
 /* ---- d >= 2: grid operators -------------------------------------------------------- */
 
 /* Loops over all cells, row by row; c is the cell index and o[a] (FWD_LOOP) the offset of
  * c + e_a, or p[a] (BWD_LOOP) that of c - e_a, periodic. Within a row the x offset is constant
  * except at one end, which is peeled off, so the inner loops stream through memory. The
- * kernels below take the dimension as a constant (always inlined into a 2D and a 3D copy). */
-#define NEXT_(g, a, i) ((i) + 1 < (g)->n[a] ? (g)->stride[a] : -((g)->n[a] - 1) * (g)->stride[a])
+ * kernels below take the dimension as a constant (always inlined into a 2D and a 3D copy).
+ *
+ * The boundary enters only through FWD_LOOP's offset at the last cell along each axis,
+ * w->fwd_last[a]: periodic, the first cell (the face between them is a face like any other);
+ * free, 0: the face on the box boundary does not exist, every forward difference across it is
+ * 0, so grad_h has no component there and a flux there is never made nonzero (m and mt start
+ * at 0 and primal_step keeps them so; the feasible flux of upper_bound adds grad_h psi, also 0
+ * there). BWD_LOOP keeps the periodic wrap in both cases: at the first cell along a it reads
+ * m_a of the last cell, which is the flux through the face between them (periodic) or through
+ * the boundary face, identically 0 (free), so div_h is the no-flux divergence with no test in
+ * the loop. Every operator (div_h, grad_h, the Poisson solves, both bounds) therefore sees the
+ * same set of faces. */
+#define NEXT_(w, a, i) ((i) + 1 < (w)->g->n[a] ? (w)->g->stride[a] : (w)->fwd_last[a])
 #define PREV_(g, a, i) ((i) > 0 ? -(g)->stride[a] : ((g)->n[a] - 1) * (g)->stride[a])
-#define FWD_LOOP(g, c, o, ...) FWD_LOOP_(g, c, o, , __VA_ARGS__)
-#define FWD_LOOP_SIMD(g, c, o, ...) FWD_LOOP_(g, c, o, _Pragma("omp simd"), __VA_ARGS__)
+#define FWD_LOOP(w, c, o, ...) FWD_LOOP_(w, c, o, , __VA_ARGS__)
+#define FWD_LOOP_SIMD(w, c, o, ...) FWD_LOOP_(w, c, o, _Pragma("omp simd"), __VA_ARGS__)
 #define BWD_LOOP(g, c, p, ...) BWD_LOOP_(g, c, p, , __VA_ARGS__)
 #define BWD_LOOP_SIMD(g, c, p, ...) BWD_LOOP_(g, c, p, _Pragma("omp simd"), __VA_ARGS__)
-#define FWD_LOOP_(g, c, o, simd, ...)                                                       \
-    for (long iz_ = 0; iz_ < (g)->n[2]; iz_++)                                              \
-        for (long iy_ = 0; iy_ < (g)->n[1]; iy_++) {                                        \
-            const long n0_ = (g)->n[0], base_ = ((g)->n[1] * iz_ + iy_) * n0_;               \
-            const long oy_ = NEXT_(g, 1, iy_), oz_ = NEXT_(g, 2, iz_);                       \
+#define FWD_LOOP_(w, c, o, simd, ...)                                                       \
+    for (long iz_ = 0; iz_ < (w)->g->n[2]; iz_++)                                           \
+        for (long iy_ = 0; iy_ < (w)->g->n[1]; iy_++) {                                     \
+            const long n0_ = (w)->g->n[0], base_ = ((w)->g->n[1] * iz_ + iy_) * n0_;         \
+            const long oy_ = NEXT_(w, 1, iy_), oz_ = NEXT_(w, 2, iz_);                       \
             {                                                                               \
                 const long o[3] = {1, oy_, oz_};                                            \
                 simd for (long c = base_; c < base_ + n0_ - 1; c++) { __VA_ARGS__ }              \
             }                                                                               \
             {                                                                               \
-                const long o[3] = {1 - n0_, oy_, oz_}, c = base_ + n0_ - 1;                 \
+                const long o[3] = {(w)->fwd_last[0], oy_, oz_}, c = base_ + n0_ - 1;        \
                 { __VA_ARGS__ }                                                             \
             }                                                                               \
         }
@@ -286,9 +349,18 @@ static double w1_circle(fa_w1_t *w, double *median)
         }
 #define KERNEL static inline __attribute__((always_inline))
 
-/* w->r <- scale (-Delta_h)^-1 w->r (mean-free result), one FFT pair. */
+/* w->r <- scale (-Delta_h)^-1 w->r (mean-free result), one transform pair: FFT on the torus,
+ * DCT (the Neumann Laplacian's eigenbasis) on the no-flux box. */
 static void poisson(fa_w1_t *w, double scale)
 {
+    if (w->noflux) {
+        double *restrict r = w->r;
+        fftw_execute(w->dct);
+#pragma omp simd
+        for (long k = 0; k < w->nk; k++) r[k] *= scale * w->kinv[k];
+        fftw_execute(w->idct);
+        return;
+    }
     fftw_execute(w->r2c);
 #pragma omp simd
     for (long k = 0; k < w->nk; k++) {
@@ -309,7 +381,7 @@ KERNEL void primal_step(fa_w1_t *w, const int d, double tau, double relax, int f
     double tih[3];
     for (int a = 0; a < d; a++) tih[a] = tau / g->h[a];
     const double rel = first ? 0.0 : relax; /* m and mt start at 0: nothing to relax yet */
-    FWD_LOOP_SIMD(g, c, o, {
+    FWD_LOOP_SIMD(w, c, o, {
         double y[3], q = 0;
         for (int a = 0; a < d; a++) {
             double ma = m[a][c] + rel * (mt[a][c] - m[a][c]);
@@ -356,7 +428,7 @@ KERNEL double upper_bound(fa_w1_t *w, const int d)
     })
     poisson(w, -1.0); /* psi = Delta_h^-1 (delta - div mt) */
     ksum_t s = {0, 0};
-    FWD_LOOP(g, c, o, {
+    FWD_LOOP(w, c, o, {
         double q = 0;
         for (int a = 0; a < d; a++) {
             double ma = mt[a][c] + (r[c + o[a]] - r[c]) * ih[a];
@@ -375,7 +447,7 @@ KERNEL double lower_bound(fa_w1_t *w, const int d, double *lip_out)
     double lip2 = 0, ih[3];
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
     ksum_t s = {0, 0};
-    FWD_LOOP(g, c, o, {
+    FWD_LOOP(w, c, o, {
         double q = 0;
         for (int a = 0; a < d; a++) {
             double ga = (pt[c + o[a]] - pt[c]) * ih[a];
@@ -399,7 +471,7 @@ KERNEL double flux_scale(fa_w1_t *w, const int d)
     memcpy(r, w->delta, (size_t)w->n * sizeof(double));
     poisson(w, -1.0);
     double s2 = 0;
-    FWD_LOOP(g, c, o, {
+    FWD_LOOP(w, c, o, {
         for (int a = 0; a < d; a++) {
             double ma = (r[c + o[a]] - r[c]) * ih[a];
             s2 += ma * ma;
@@ -415,7 +487,7 @@ KERNEL double step_ratio(fa_w1_t *w, const int d)
     const double *restrict phi = w->phi;
     double ih[3], sm = 0, sg = 0;
     for (int a = 0; a < d; a++) ih[a] = 1 / g->h[a];
-    FWD_LOOP(g, c, o, {
+    FWD_LOOP(w, c, o, {
         for (int a = 0; a < d; a++) {
             double ga = (phi[c + o[a]] - phi[c]) * ih[a];
             sm += w->m[a][c] * w->m[a][c];
@@ -523,7 +595,7 @@ int fa_w1_compute(fa_w1_t *w, const double *f, const double *gd, double *distanc
             w->D[c + 1] = ksum_value(&cum);
         }
         double median;
-        double val = w1_circle(w, &median);
+        double val = w->noflux ? w1_line(w) : w1_circle(w, &median);
         inf.lower = inf.upper = val;
         inf.exact = 1;
         *distance = val;
@@ -544,9 +616,10 @@ int fa_w1_compute(fa_w1_t *w, const double *f, const double *gd, double *distanc
         return FA_OK;
     }
     /* absolute floor of the stopping rule: rounding level of the largest possible value,
-     * (1/2) ||delta||_1 times the largest periodic distance */
+     * (1/2) ||delta||_1 times the largest distance (periodic: half the box's diagonal; free:
+     * the box's diameter) */
     double diam2 = 0;
-    for (int a = 0; a < g->dim; a++) diam2 += 0.25 * g->L[a] * g->L[a];
+    for (int a = 0; a < g->dim; a++) diam2 += (w->noflux ? 1.0 : 0.25) * g->L[a] * g->L[a];
     double abs_floor = 64 * DBL_EPSILON * 0.5 * g->cell_volume * ksum_value(&l1) * sqrt(diam2);
     double lo, up, lip;
     int iters;
