@@ -67,6 +67,9 @@ struct radial {
     double lmin;      /* shortest length of an exponential piece; 0: none */
     int exp_only;     /* every piece is an exponential (boxes where all underflow are 0) */
     int series;       /* far boxes by series (box_series) */
+    double lmax;      /* longest length of an exponential piece */
+    double wexp[3];   /* exponentials: the cell widths h_a, and the points the derivative */
+    int mexp[3];      /* bound asks for along them (axis_points; boxes of other widths compute it) */
     const gl_rules_t *gl;
 };
 
@@ -133,6 +136,15 @@ static void gl_rules_init(gl_rules_t *g)
 
 static void kernel_r2(const radial_t *R, int n, const double *restrict r2, double *restrict f)
 {
+    if (R->exp_only && R->np == 2) {
+        /* morse: one sqrt for both exponentials */
+        const double c0 = R->p[0].c, l0 = R->p[0].l, c1 = R->p[1].c, l1 = R->p[1].l;
+        for (int i = 0; i < n; i++) {
+            double r = sqrt(r2[i]);
+            f[i] = c0 * exp(-r / l0) + c1 * exp(-r / l1);
+        }
+        return;
+    }
     for (int i = 0; i < n; i++) f[i] = 0;
     for (int q = 0; q < R->np; q++) {
         const piece_t *p = &R->p[q];
@@ -219,6 +231,16 @@ static void cone_r2(const radial_t *R, int n, const double *restrict r2, double 
  * error falls like rho^-2m (for a cell at distance R, rho ~ 4 R / h). An exponential e^(-r/l)
  * also needs c_m k^2m (1 + 2k) small, k = w_a / (2 l): its derivatives in z are at most k^2m
  * times its value, which varies by at most e^(2k) over the box. */
+/* Points the derivative bound of e^(-r/l) asks for along axis a of width w (cached for w = h_a) */
+static int exp_points(const radial_t *R, double w, int a)
+{
+    if (w == R->wexp[a]) return R->mexp[a];
+    double k = w / (2 * R->lmin), lk = log(k), extra = log1p(2 * k);
+    int m = 2;
+    while (m <= KT_MMAX && R->gl->logc[m] + 2 * m * lk + extra > KT_LOG_TOL_EXP) m++;
+    return m;
+}
+
 static int axis_points(const radial_t *R, const double c[3], const double w[3], int a)
 {
     if (R->poly_m) return R->poly_m;
@@ -234,10 +256,7 @@ static int axis_points(const radial_t *R, const double c[3], const double w[3], 
     if (!(sigma >= sig[KT_MMAX])) return KT_MMAX + 1;
     int m = 2;
     while (sigma < sig[m]) m++;
-    if (R->lmin > 0) {
-        double k = w[a] / (2 * R->lmin), lk = log(k), extra = log1p(2 * k);
-        while (m <= KT_MMAX && R->gl->logc[m] + 2 * m * lk + extra > KT_LOG_TOL_EXP) m++;
-    }
+    if (R->lmin > 0) m = m > exp_points(R, w[a], a) ? m : exp_points(R, w[a], a);
     return m;
 }
 
@@ -435,9 +454,11 @@ static double box_integral(const radial_t *R, radial_fn fn, const double c[3], c
             double e = fabs(c[a]) - 0.5 * w[a];
             if (e > 0) r2 += e * e;
         }
-        double rmin = sqrt(r2), big = 0;
-        for (int q = 0; q < R->np; q++) big = fa_max2(big, fabs(R->p[q].c) * exp(-rmin / R->p[q].l));
-        if (big == 0) return 0;
+        if (r2 > 700 * 700 * R->lmax * R->lmax) {
+            double rmin = sqrt(r2), big = 0;
+            for (int q = 0; q < R->np; q++) big = fa_max2(big, fabs(R->p[q].c) * exp(-rmin / R->p[q].l));
+            if (big == 0) return 0;
+        }
     }
     int m[3] = {1, 1, 1}, worst = -1, mworst = 0;
     for (int a = 0; a < R->d; a++)
@@ -575,7 +596,8 @@ static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
             return FA_ERROR(FA_EINVAL, "morse cell integrals need finite strengths and lengths > 0");
         if (ca != 0) R->p[R->np++] = piece(PIECE_EXP, -ca, 0, la);
         if (cr != 0) R->p[R->np++] = piece(PIECE_EXP, cr, 0, lr);
-        R->lmin = ca != 0 && cr != 0 ? fa_min2(la, lr) : ca != 0 ? la : lr;
+    R->series = R->np > 0;
+        R->lmax = ca != 0 && cr != 0 ? fa_max2(la, lr) : ca != 0 ? la : lr;
         R->exp_only = 1;
         return FA_OK;
     }
@@ -587,7 +609,7 @@ static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
 /* Series coefficients of the powers and logs (piece_t). */
 static void radial_series(radial_t *R)
 {
-    R->series = R->np > 0;
+    R->series = R->np > 0 && !R->exp_only;
     for (int q = 0; q < R->np; q++) {
         piece_t *p = &R->p[q];
         if (p->kind == PIECE_POW) {
@@ -803,6 +825,11 @@ int fa_kernel_term_cell_integrals(const fa_kernel_term_t *t, int d, const double
     } else {
         R.gl = gl;
         radial_series(&R);
+        for (int a = 0; a < d && R.lmin > 0; a++) {
+            R.wexp[a] = -1; /* no cache while computing it */
+            R.mexp[a] = exp_points(&R, h[a], a);
+            R.wexp[a] = h[a];
+        }
         radial_table(&R, h, n, p0, p1, out);
     }
     free(gl);
