@@ -12,10 +12,9 @@
  *    from the Bernstein-ellipse bound (the nearest complex singularity of K(|x|) along the
  *    axis, at x_a = -c_a +- i s) and, for exponentials, from the derivative bound of e^(-r/l);
  *    a box that would need more than KT_MMAX points along an axis is bisected there.
- *    On boxes far from the origin (|x|^2 = |c|^2 (1 + delta), |delta| <= 1/4) powers, logs and
- *    exponentials are summed as their binomial / log1p / exp-of-sqrt series in delta: one
- *    pow, log or exp per box instead of one per point, the series cut where the tail is below
- *    1e-17.
+ *    On boxes far from the origin (|x|^2 = |c|^2 (1 + delta), |delta| <= 1/4) powers and logs
+ *    are summed as their binomial / log1p series in delta: one pow or log per box instead of
+ *    one per point, the series cut where its tail is below 1e-17.
  * W is even in each q_a and symmetric under exchange of axes of equal h and n: one entry per
  * orbit is computed (q_0 >= q_1 >= q_2 >= 0 on a cube) in the output itself, then copied
  * (no scratch proportional to the table). */
@@ -260,46 +259,18 @@ static int axis_points(const radial_t *R, const double c[3], const double w[3], 
     return m;
 }
 
-/* Terms of a piece's series needed for |delta| <= dmax, its tail to count `scale` times: the
- * tail after K terms is at most |b_(K+1)| dmax^(K+1) / (1 - dmax) once |b_(k+1) / b_k| <= 1
- * (k >= the binomial's exponent). 0: too many. */
-static int series_terms(const piece_t *p, double dmax, double scale)
+/* Terms of a piece's series needed for |delta| <= dmax: the tail after K terms is at most
+ * |b_(K+1)| dmax^(K+1) / (1 - dmax) once |b_(k+1) / b_k| <= 1 (k >= |beta/2|). 0: too many. */
+static int series_terms(const piece_t *p, double dmax)
 {
-    double e = p->kind == PIECE_POW ? fabs(0.5 * p->beta) : p->kind == PIECE_EXP ? 0.5 : 0, dk = dmax;
+    double e = p->kind == PIECE_POW ? fabs(0.5 * p->beta) : 0, dk = dmax;
     for (int K = 1; K <= KT_KMAX; K++) {
         dk *= dmax; /* dmax^(K+1) */
-        if (K + 1 > e && scale * fabs(p->b[K + 1]) * dk <= 1e-17 * (1 - dmax)) return K;
+        if (K + 1 > e && fabs(p->b[K + 1]) * dk <= 1e-17 * (1 - dmax)) return K;
     }
     return 0;
 }
 
-/* 1/j! */
-static const double inv_fact[] = {1.0,
-                                  1.0,
-                                  1.0 / 2,
-                                  1.0 / 6,
-                                  1.0 / 24,
-                                  1.0 / 120,
-                                  1.0 / 720,
-                                  1.0 / 5040,
-                                  1.0 / 40320,
-                                  1.0 / 362880,
-                                  1.0 / 3628800,
-                                  1.0 / 39916800,
-                                  1.0 / 479001600,
-                                  1.0 / 6227020800.0,
-                                  1.0 / 87178291200.0,
-                                  1.0 / 1307674368000.0,
-                                  1.0 / 20922789888000.0,
-                                  1.0 / 355687428096000.0,
-                                  1.0 / 6402373705728000.0,
-                                  1.0 / 121645100408832000.0,
-                                  1.0 / 2432902008176640000.0,
-                                  1.0 / 51090942171709440000.0,
-                                  1.0 / 1124000727777607680000.0,
-                                  1.0 / 25852016738884976640000.0,
-                                  1.0 / 620448401733239439360000.0};
-#define KT_JMAX ((int)(sizeof inv_fact / sizeof inv_fact[0]) - 1)
 
 /* The weighted sum of values f at the points of a tensor rule (x fastest), nested axis by axis:
  * the rounding error grows like that of a sum of m terms, not of m0 m1 m2 (one flat sum of
@@ -327,42 +298,18 @@ static void series_values(const double *b, int K, int n, const double *restrict 
         for (int i = 0; i < n; i++) f[i] = f[i] * delta[i] + b[k];
 }
 
-/* The series path of box_gl, |delta| <= dmax at every point. Returns 0 (and leaves *sum) if
- * some piece would need more than KT_KMAX (KT_JMAX) terms. */
+/* The series path of box_gl (powers and logs), |delta| <= dmax at every point. Returns 0 (and
+ * leaves *sum) if some piece would need more than KT_KMAX terms. */
 static int box_series(const radial_t *R, double r2c, double dmax, const int mm[3], double wt[3][KT_MMAX],
                       const double *delta, double *f, double *sum)
 {
-    int K[2], J[2] = {0, 0}, n = mm[0] * mm[1] * mm[2];
-    const double rc = sqrt(r2c);
-    for (int q = 0; q < R->np; q++) {
-        const piece_t *p = &R->p[q];
-        double scale = 1;
-        if (p->kind == PIECE_EXP) {
-            /* e^(-r/l) = e^(-rc/l) e^z, z = -(rc/l) (sqrt(1 + delta) - 1), |z| <= zmax: the
-             * sqrt's series is needed to 1e-17/(rc/l), e^z to j = J */
-            double rho = rc / p->l, zmax = rho * dmax / (1 + sqrt(1 - dmax)), zj = zmax;
-            if (!(zmax <= 2)) return 0;
-            scale = fa_max2(rho, 1);
-            while (J[q] < KT_JMAX && zj * zmax * inv_fact[J[q] + 1] * exp(zmax) > 1e-17) zj *= zmax, J[q]++;
-            if (J[q] == KT_JMAX) return 0;
-        }
-        if (!(K[q] = series_terms(p, dmax, scale))) return 0;
-    }
+    int K[2], n = mm[0] * mm[1] * mm[2];
+    for (int q = 0; q < R->np; q++)
+        if (!(K[q] = series_terms(&R->p[q], dmax))) return 0;
     double s = 0;
     for (int q = 0; q < R->np; q++) {
         const piece_t *p = &R->p[q];
         series_values(p->b, K[q], n, delta, f);
-        if (p->kind == PIECE_EXP) {
-            /* f = sqrt(1 + delta) - 1 here; e^z by Horner */
-            const double rho = rc / p->l;
-            for (int i = 0; i < n; i++) {
-                double z = -rho * f[i], e = inv_fact[J[q]];
-                for (int j = J[q] - 1; j >= 0; j--) e = e * z + inv_fact[j];
-                f[i] = e;
-            }
-            s += p->c * exp(-rho) * tensor_sum(mm, wt, f);
-            continue;
-        }
         double t = tensor_sum(mm, wt, f);
         if (p->kind == PIECE_POW) {
             s += p->c * pow(r2c, 0.5 * p->beta) * t;
@@ -596,7 +543,7 @@ static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
             return FA_ERROR(FA_EINVAL, "morse cell integrals need finite strengths and lengths > 0");
         if (ca != 0) R->p[R->np++] = piece(PIECE_EXP, -ca, 0, la);
         if (cr != 0) R->p[R->np++] = piece(PIECE_EXP, cr, 0, lr);
-    R->series = R->np > 0;
+        R->lmin = ca != 0 && cr != 0 ? fa_min2(la, lr) : ca != 0 ? la : lr;
         R->lmax = ca != 0 && cr != 0 ? fa_max2(la, lr) : ca != 0 ? la : lr;
         R->exp_only = 1;
         return FA_OK;
@@ -609,6 +556,8 @@ static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
 /* Series coefficients of the powers and logs (piece_t). */
 static void radial_series(radial_t *R)
 {
+    /* exponentials are evaluated directly: their series (e^(-rc/l) times e^z, z from the series
+     * of sqrt(1 + delta)) measured no faster than one exp per point */
     R->series = R->np > 0 && !R->exp_only;
     for (int q = 0; q < R->np; q++) {
         piece_t *p = &R->p[q];
@@ -619,11 +568,6 @@ static void radial_series(radial_t *R)
         } else if (p->kind == PIECE_LOG) {
             p->b[0] = 0;
             for (int k = 1; k <= KT_KMAX + 1; k++) p->b[k] = (k % 2 ? 1.0 : -1.0) / k;
-        } else {
-            /* sqrt(1 + delta) - 1 */
-            p->b[0] = 1;
-            for (int k = 0; k <= KT_KMAX; k++) p->b[k + 1] = p->b[k] * (0.5 - k) / (k + 1);
-            p->b[0] = 0;
         }
     }
 }
