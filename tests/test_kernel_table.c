@@ -623,6 +623,10 @@ int main(void)
             test_tiling(&all[k], d, d == 1 ? h1 : d == 2 ? eq2 : eq3);
             if (d > 1) test_tiling(&all[k], d, d == 2 ? un2 : un3);
         }
+    /* exponentials 25-60 times shorter than the cell: bisected and pruned boxes */
+    fa_kernel_term_t short_morse = morse(1, 0.005, 2, 0.002);
+    test_tiling(&short_morse, 1, h1);
+    test_tiling(&short_morse, 2, eq2);
 
     fa_kernel_term_t f[] = {riesz(0.4), riesz(1.7), power(-0.7), power(1.5), power(3.5)};
     for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)

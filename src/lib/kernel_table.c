@@ -240,7 +240,7 @@ static int exp_points(const radial_t *R, double w, int a)
     return m;
 }
 
-static int axis_points(const radial_t *R, const double c[3], const double w[3], int a)
+static int axis_points(const radial_t *R, const double c[3], const double w[3], int a, int use_exp)
 {
     if (R->poly_m) return R->poly_m;
     double s2 = 0;
@@ -255,7 +255,7 @@ static int axis_points(const radial_t *R, const double c[3], const double w[3], 
     if (!(sigma >= sig[KT_MMAX])) return KT_MMAX + 1;
     int m = 2;
     while (sigma < sig[m]) m++;
-    if (R->lmin > 0) m = m > exp_points(R, w[a], a) ? m : exp_points(R, w[a], a);
+    if (use_exp && R->lmin > 0) m = m > exp_points(R, w[a], a) ? m : exp_points(R, w[a], a);
     return m;
 }
 
@@ -390,27 +390,46 @@ static double box_gl(const radial_t *R, radial_fn fn, const double c[3], const d
     return total;
 }
 
+/* How a box is integrated: use_exp, the derivative bound of the exponentials applies (not on
+ * faces of the origin's cell far from 0 on their scale, where the pyramid's radial integral has
+ * left a power law); prune > 0, exponential boxes where sum |c| e^(-r/l) stays below it are
+ * skipped (at most prune times the cell's volume in all: 1e-17 of a lower bound of its
+ * integral of |K|; without it an exponential much shorter than the cell would be bisected
+ * into (h/l)^d boxes where almost all hold nothing). */
+typedef struct {
+    int use_exp;
+    double prune;
+} box_opts_t;
+
+/* sum |c| e^(-r/l) over the exponential pieces */
+static double exp_abs(const radial_t *R, double r)
+{
+    double s = 0;
+    for (int q = 0; q < R->np; q++) s += fabs(R->p[q].c) * exp(-r / R->p[q].l);
+    return s;
+}
+
 /* Integral of fn over the box, bisected along the axis that needs the most points until every
  * axis needs at most KT_MMAX. */
-static double box_integral(const radial_t *R, radial_fn fn, const double c[3], const double w[3], int depth)
+static double box_integral(const radial_t *R, radial_fn fn, const double c[3], const double w[3], int depth,
+                           const box_opts_t *o)
 {
-    if (R->exp_only) {
-        /* e^(-r/l) underflows beyond r = 745 l: nothing to integrate */
+    if (R->exp_only && fn == kernel_r2) {
         double r2 = 0;
         for (int a = 0; a < R->d; a++) {
             double e = fabs(c[a]) - 0.5 * w[a];
             if (e > 0) r2 += e * e;
         }
-        if (r2 > 700 * 700 * R->lmax * R->lmax) {
-            double rmin = sqrt(r2), big = 0;
-            for (int q = 0; q < R->np; q++) big = fa_max2(big, fabs(R->p[q].c) * exp(-rmin / R->p[q].l));
-            if (big == 0) return 0;
+        /* e^(-r/l) underflows beyond r = 745 l: nothing to integrate */
+        if (o->prune > 0 || r2 > 700 * 700 * R->lmax * R->lmax) {
+            double big = exp_abs(R, sqrt(r2));
+            if (big == 0 || big <= o->prune) return 0;
         }
     }
     int m[3] = {1, 1, 1}, worst = -1, mworst = 0;
     for (int a = 0; a < R->d; a++)
         if (w[a] > 0) {
-            m[a] = axis_points(R, c, w, a);
+            m[a] = axis_points(R, c, w, a, o->use_exp);
             if (m[a] > mworst) mworst = m[a], worst = a;
         }
     if (mworst > KT_MMAX) {
@@ -418,9 +437,9 @@ static double box_integral(const radial_t *R, radial_fn fn, const double c[3], c
             double c2[3] = {c[0], c[1], c[2]}, w2[3] = {w[0], w[1], w[2]};
             w2[worst] = 0.5 * w[worst];
             c2[worst] = c[worst] - 0.25 * w[worst];
-            double s = box_integral(R, fn, c2, w2, depth + 1);
+            double s = box_integral(R, fn, c2, w2, depth + 1, o);
             c2[worst] = c[worst] + 0.25 * w[worst];
-            return s + box_integral(R, fn, c2, w2, depth + 1);
+            return s + box_integral(R, fn, c2, w2, depth + 1, o);
         }
         for (int a = 0; a < 3; a++) m[a] = m[a] > KT_MMAX ? KT_MMAX : m[a];
     }
@@ -428,7 +447,9 @@ static double box_integral(const radial_t *R, radial_fn fn, const double c[3], c
 }
 
 /* W(0): 2^d orthants [0, h/2]^d, each the union of d pyramids over its far faces
- * p_a = h_a/2; on each, y = t p gives (h_a/2) int_face g(|p|) dp with g = cone_r2. */
+ * p_a = h_a/2; on each, y = t p gives (h_a/2) int_face g(|p|) dp with g = cone_r2. For an
+ * exponential g(r) = f_d(r/l) is (d-1)!/(r/l)^d up to terms e^(-r/l) (r/l)^k: beyond
+ * r = 50 l those are below 1e-17 of it and g varies on the scale r, not l. */
 static double singular_cell(const radial_t *R, const double h[3])
 {
     double sum = 0;
@@ -438,7 +459,8 @@ static double singular_cell(const radial_t *R, const double h[3])
             c[b] = b == a ? 0.5 * h[b] : 0.25 * h[b];
             w[b] = b == a ? 0 : 0.5 * h[b];
         }
-        sum += 0.5 * h[a] * box_integral(R, cone_r2, c, w, 0);
+        box_opts_t o = {.use_exp = !(0.5 * h[a] > 50 * R->lmax), .prune = 0};
+        sum += 0.5 * h[a] * box_integral(R, cone_r2, c, w, 0, &o);
     }
     return sum * (1 << R->d);
 }
@@ -451,7 +473,21 @@ static double cell_integral(const radial_t *R, const double h[3], const long u[3
         c[a] = u[a] * h[a];
         w[a] = h[a];
     }
-    return box_integral(R, kernel_r2, c, w, 0);
+    box_opts_t o = {.use_exp = 1, .prune = 0};
+    if (R->exp_only && fa_max2(w[0], fa_max2(w[1], w[2])) > R->lmin) { /* only boxes that bisect need it */
+        /* int over the cell of sum |c| e^(-r/l) is at least its value at rmin + l times the
+         * volume of the corner of the cell within l of the nearest point (a box of sides
+         * min(h_a, l/sqrt(d))): prune at 1e-17 of that, spread over the cell */
+        double r2 = 0, corner = 1, vol = 1, l = R->lmin;
+        for (int a = 0; a < R->d; a++) {
+            double e = fabs(c[a]) - 0.5 * w[a];
+            if (e > 0) r2 += e * e;
+            corner *= fa_min2(w[a], l / sqrt((double)R->d));
+            vol *= w[a];
+        }
+        o.prune = 1e-17 * exp_abs(R, sqrt(r2) + l) * corner / vol;
+    }
+    return box_integral(R, kernel_r2, c, w, 0, &o);
 }
 
 /* ---- the gaussian: products of one-dimensional integrals --------------------------- */
