@@ -22,9 +22,15 @@ mp.mp.dps = 40
 
 
 def G(t, x0, x1):
-    """int_x0^x1 e^(-t x^2) dx"""
+    """int_x0^x1 e^(-t x^2) dx: far out on one side of 0 by erfc (relative accuracy where erf
+    would be 1 - tiny), elsewhere by erf (erfc would be 1 - tiny near t = 0)"""
     st = mp.sqrt(t)
-    return mp.sqrt(mp.pi) / (2 * st) * (mp.erf(st * x1) - mp.erf(st * x0))
+    c = mp.sqrt(mp.pi) / (2 * st)
+    if x0 >= 0 and st * x0 > 1:
+        return c * (mp.erfc(st * x0) - mp.erfc(st * x1))
+    if x1 <= 0 and -st * x1 > 1:
+        return c * (mp.erfc(-st * x1) - mp.erfc(-st * x0))
+    return c * (mp.erf(st * x1) - mp.erf(st * x0))
 
 
 def box(q, h):
@@ -123,8 +129,11 @@ def exp_cell(l, B):
     dmin2 = sum((min(abs(x0), abs(x1)) if x0 * x1 > 0 else 0) ** 2 for x0, x1 in B)
     pts = [mp.mpf(0), mp.mpf(1) / 64, mp.mpf(1) / 4, mp.mpf(1), mp.mpf(4)]
     if dmin2 > 0:
-        us = mp.sqrt(dmin2) / (2 * l)  # saddle of u + r^2 / (4 u l^2)
-        pts += [us / 4, us / 2, us, 2 * us, 4 * us]
+        # the integrand peaks at the saddle u* of u + r^2 / (4 u l^2), width ~ sqrt(u*/2):
+        # break points across the peak (wide tanh-sinh panels miss it far out)
+        us = mp.sqrt(dmin2) / (2 * l)
+        sig = mp.sqrt(us / 2) + 1
+        pts += [us + k * sig for k in range(-12, 13) if us + k * sig > 0] + [us / 4, us / 2, 2 * us, 4 * us]
     return mp.quad(f, sorted(set(pts)) + [mp.inf]) / mp.sqrt(mp.pi)
 
 

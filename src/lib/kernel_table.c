@@ -12,10 +12,9 @@
  *    from the Bernstein-ellipse bound (the nearest complex singularity of K(|x|) along the
  *    axis, at x_a = -c_a +- i s) and, for exponentials, from the derivative bound of e^(-r/l);
  *    a box that would need more than KT_MMAX points along an axis is bisected there.
- *    On boxes far from the origin (|x|^2 = |c|^2 (1 + delta), |delta| <= 1/4) powers, logs and
- *    exponentials are summed as their binomial / log1p / exp-of-sqrt series in delta: one
- *    pow, log or exp per box instead of one per point, the series cut where the tail is below
- *    1e-17.
+ *    On boxes far from the origin (|x|^2 = |c|^2 (1 + delta), |delta| <= 1/4) powers and logs
+ *    are summed as their binomial / log1p series in delta: one pow or log per box instead of
+ *    one per point, the series cut where its tail is below 1e-17.
  * W is even in each q_a and symmetric under exchange of axes of equal h and n: one entry per
  * orbit is computed (q_0 >= q_1 >= q_2 >= 0 on a cube) in the output itself, then copied
  * (no scratch proportional to the table). */
@@ -67,6 +66,9 @@ struct radial {
     double lmin;      /* shortest length of an exponential piece; 0: none */
     int exp_only;     /* every piece is an exponential (boxes where all underflow are 0) */
     int series;       /* far boxes by series (box_series) */
+    double lmax;      /* longest length of an exponential piece */
+    double wexp[3];   /* exponentials: the cell widths h_a, and the points the derivative */
+    int mexp[3];      /* bound asks for along them (axis_points; boxes of other widths compute it) */
     const gl_rules_t *gl;
 };
 
@@ -133,6 +135,15 @@ static void gl_rules_init(gl_rules_t *g)
 
 static void kernel_r2(const radial_t *R, int n, const double *restrict r2, double *restrict f)
 {
+    if (R->exp_only && R->np == 2) {
+        /* morse: one sqrt for both exponentials */
+        const double c0 = R->p[0].c, l0 = R->p[0].l, c1 = R->p[1].c, l1 = R->p[1].l;
+        for (int i = 0; i < n; i++) {
+            double r = sqrt(r2[i]);
+            f[i] = c0 * exp(-r / l0) + c1 * exp(-r / l1);
+        }
+        return;
+    }
     for (int i = 0; i < n; i++) f[i] = 0;
     for (int q = 0; q < R->np; q++) {
         const piece_t *p = &R->p[q];
@@ -219,7 +230,17 @@ static void cone_r2(const radial_t *R, int n, const double *restrict r2, double 
  * error falls like rho^-2m (for a cell at distance R, rho ~ 4 R / h). An exponential e^(-r/l)
  * also needs c_m k^2m (1 + 2k) small, k = w_a / (2 l): its derivatives in z are at most k^2m
  * times its value, which varies by at most e^(2k) over the box. */
-static int axis_points(const radial_t *R, const double c[3], const double w[3], int a)
+/* Points the derivative bound of e^(-r/l) asks for along axis a of width w (cached for w = h_a) */
+static int exp_points(const radial_t *R, double w, int a)
+{
+    if (w == R->wexp[a]) return R->mexp[a];
+    double k = w / (2 * R->lmin), lk = log(k), extra = log1p(2 * k);
+    int m = 2;
+    while (m <= KT_MMAX && R->gl->logc[m] + 2 * m * lk + extra > KT_LOG_TOL_EXP) m++;
+    return m;
+}
+
+static int axis_points(const radial_t *R, const double c[3], const double w[3], int a, int use_exp)
 {
     if (R->poly_m) return R->poly_m;
     double s2 = 0;
@@ -234,53 +255,22 @@ static int axis_points(const radial_t *R, const double c[3], const double w[3], 
     if (!(sigma >= sig[KT_MMAX])) return KT_MMAX + 1;
     int m = 2;
     while (sigma < sig[m]) m++;
-    if (R->lmin > 0) {
-        double k = w[a] / (2 * R->lmin), lk = log(k), extra = log1p(2 * k);
-        while (m <= KT_MMAX && R->gl->logc[m] + 2 * m * lk + extra > KT_LOG_TOL_EXP) m++;
-    }
+    if (use_exp && R->lmin > 0) m = m > exp_points(R, w[a], a) ? m : exp_points(R, w[a], a);
     return m;
 }
 
-/* Terms of a piece's series needed for |delta| <= dmax, its tail to count `scale` times: the
- * tail after K terms is at most |b_(K+1)| dmax^(K+1) / (1 - dmax) once |b_(k+1) / b_k| <= 1
- * (k >= the binomial's exponent). 0: too many. */
-static int series_terms(const piece_t *p, double dmax, double scale)
+/* Terms of a piece's series needed for |delta| <= dmax: the tail after K terms is at most
+ * |b_(K+1)| dmax^(K+1) / (1 - dmax) once |b_(k+1) / b_k| <= 1 (k >= |beta/2|). 0: too many. */
+static int series_terms(const piece_t *p, double dmax)
 {
-    double e = p->kind == PIECE_POW ? fabs(0.5 * p->beta) : p->kind == PIECE_EXP ? 0.5 : 0, dk = dmax;
+    double e = p->kind == PIECE_POW ? fabs(0.5 * p->beta) : 0, dk = dmax;
     for (int K = 1; K <= KT_KMAX; K++) {
         dk *= dmax; /* dmax^(K+1) */
-        if (K + 1 > e && scale * fabs(p->b[K + 1]) * dk <= 1e-17 * (1 - dmax)) return K;
+        if (K + 1 > e && fabs(p->b[K + 1]) * dk <= 1e-17 * (1 - dmax)) return K;
     }
     return 0;
 }
 
-/* 1/j! */
-static const double inv_fact[] = {1.0,
-                                  1.0,
-                                  1.0 / 2,
-                                  1.0 / 6,
-                                  1.0 / 24,
-                                  1.0 / 120,
-                                  1.0 / 720,
-                                  1.0 / 5040,
-                                  1.0 / 40320,
-                                  1.0 / 362880,
-                                  1.0 / 3628800,
-                                  1.0 / 39916800,
-                                  1.0 / 479001600,
-                                  1.0 / 6227020800.0,
-                                  1.0 / 87178291200.0,
-                                  1.0 / 1307674368000.0,
-                                  1.0 / 20922789888000.0,
-                                  1.0 / 355687428096000.0,
-                                  1.0 / 6402373705728000.0,
-                                  1.0 / 121645100408832000.0,
-                                  1.0 / 2432902008176640000.0,
-                                  1.0 / 51090942171709440000.0,
-                                  1.0 / 1124000727777607680000.0,
-                                  1.0 / 25852016738884976640000.0,
-                                  1.0 / 620448401733239439360000.0};
-#define KT_JMAX ((int)(sizeof inv_fact / sizeof inv_fact[0]) - 1)
 
 /* The weighted sum of values f at the points of a tensor rule (x fastest), nested axis by axis:
  * the rounding error grows like that of a sum of m terms, not of m0 m1 m2 (one flat sum of
@@ -308,42 +298,18 @@ static void series_values(const double *b, int K, int n, const double *restrict 
         for (int i = 0; i < n; i++) f[i] = f[i] * delta[i] + b[k];
 }
 
-/* The series path of box_gl, |delta| <= dmax at every point. Returns 0 (and leaves *sum) if
- * some piece would need more than KT_KMAX (KT_JMAX) terms. */
+/* The series path of box_gl (powers and logs), |delta| <= dmax at every point. Returns 0 (and
+ * leaves *sum) if some piece would need more than KT_KMAX terms. */
 static int box_series(const radial_t *R, double r2c, double dmax, const int mm[3], double wt[3][KT_MMAX],
                       const double *delta, double *f, double *sum)
 {
-    int K[2], J[2] = {0, 0}, n = mm[0] * mm[1] * mm[2];
-    const double rc = sqrt(r2c);
-    for (int q = 0; q < R->np; q++) {
-        const piece_t *p = &R->p[q];
-        double scale = 1;
-        if (p->kind == PIECE_EXP) {
-            /* e^(-r/l) = e^(-rc/l) e^z, z = -(rc/l) (sqrt(1 + delta) - 1), |z| <= zmax: the
-             * sqrt's series is needed to 1e-17/(rc/l), e^z to j = J */
-            double rho = rc / p->l, zmax = rho * dmax / (1 + sqrt(1 - dmax)), zj = zmax;
-            if (!(zmax <= 2)) return 0;
-            scale = fa_max2(rho, 1);
-            while (J[q] < KT_JMAX && zj * zmax * inv_fact[J[q] + 1] * exp(zmax) > 1e-17) zj *= zmax, J[q]++;
-            if (J[q] == KT_JMAX) return 0;
-        }
-        if (!(K[q] = series_terms(p, dmax, scale))) return 0;
-    }
+    int K[2], n = mm[0] * mm[1] * mm[2];
+    for (int q = 0; q < R->np; q++)
+        if (!(K[q] = series_terms(&R->p[q], dmax))) return 0;
     double s = 0;
     for (int q = 0; q < R->np; q++) {
         const piece_t *p = &R->p[q];
         series_values(p->b, K[q], n, delta, f);
-        if (p->kind == PIECE_EXP) {
-            /* f = sqrt(1 + delta) - 1 here; e^z by Horner */
-            const double rho = rc / p->l;
-            for (int i = 0; i < n; i++) {
-                double z = -rho * f[i], e = inv_fact[J[q]];
-                for (int j = J[q] - 1; j >= 0; j--) e = e * z + inv_fact[j];
-                f[i] = e;
-            }
-            s += p->c * exp(-rho) * tensor_sum(mm, wt, f);
-            continue;
-        }
         double t = tensor_sum(mm, wt, f);
         if (p->kind == PIECE_POW) {
             s += p->c * pow(r2c, 0.5 * p->beta) * t;
@@ -424,25 +390,46 @@ static double box_gl(const radial_t *R, radial_fn fn, const double c[3], const d
     return total;
 }
 
+/* How a box is integrated: use_exp, the derivative bound of the exponentials applies (not on
+ * faces of the origin's cell far from 0 on their scale, where the pyramid's radial integral has
+ * left a power law); prune > 0, exponential boxes where sum |c| e^(-r/l) stays below it are
+ * skipped (at most prune times the cell's volume in all: 1e-17 of a lower bound of its
+ * integral of |K|; without it an exponential much shorter than the cell would be bisected
+ * into (h/l)^d boxes where almost all hold nothing). */
+typedef struct {
+    int use_exp;
+    double prune;
+} box_opts_t;
+
+/* sum |c| e^(-r/l) over the exponential pieces */
+static double exp_abs(const radial_t *R, double r)
+{
+    double s = 0;
+    for (int q = 0; q < R->np; q++) s += fabs(R->p[q].c) * exp(-r / R->p[q].l);
+    return s;
+}
+
 /* Integral of fn over the box, bisected along the axis that needs the most points until every
  * axis needs at most KT_MMAX. */
-static double box_integral(const radial_t *R, radial_fn fn, const double c[3], const double w[3], int depth)
+static double box_integral(const radial_t *R, radial_fn fn, const double c[3], const double w[3], int depth,
+                           const box_opts_t *o)
 {
-    if (R->exp_only) {
-        /* e^(-r/l) underflows beyond r = 745 l: nothing to integrate */
+    if (R->exp_only && fn == kernel_r2) {
         double r2 = 0;
         for (int a = 0; a < R->d; a++) {
             double e = fabs(c[a]) - 0.5 * w[a];
             if (e > 0) r2 += e * e;
         }
-        double rmin = sqrt(r2), big = 0;
-        for (int q = 0; q < R->np; q++) big = fa_max2(big, fabs(R->p[q].c) * exp(-rmin / R->p[q].l));
-        if (big == 0) return 0;
+        /* e^(-r/l) underflows beyond r = 745 l: nothing to integrate */
+        if (o->prune > 0 || r2 > 700 * 700 * R->lmax * R->lmax) {
+            double big = exp_abs(R, sqrt(r2));
+            if (big == 0 || big <= o->prune) return 0;
+        }
     }
     int m[3] = {1, 1, 1}, worst = -1, mworst = 0;
     for (int a = 0; a < R->d; a++)
         if (w[a] > 0) {
-            m[a] = axis_points(R, c, w, a);
+            m[a] = axis_points(R, c, w, a, o->use_exp);
             if (m[a] > mworst) mworst = m[a], worst = a;
         }
     if (mworst > KT_MMAX) {
@@ -450,9 +437,9 @@ static double box_integral(const radial_t *R, radial_fn fn, const double c[3], c
             double c2[3] = {c[0], c[1], c[2]}, w2[3] = {w[0], w[1], w[2]};
             w2[worst] = 0.5 * w[worst];
             c2[worst] = c[worst] - 0.25 * w[worst];
-            double s = box_integral(R, fn, c2, w2, depth + 1);
+            double s = box_integral(R, fn, c2, w2, depth + 1, o);
             c2[worst] = c[worst] + 0.25 * w[worst];
-            return s + box_integral(R, fn, c2, w2, depth + 1);
+            return s + box_integral(R, fn, c2, w2, depth + 1, o);
         }
         for (int a = 0; a < 3; a++) m[a] = m[a] > KT_MMAX ? KT_MMAX : m[a];
     }
@@ -460,7 +447,9 @@ static double box_integral(const radial_t *R, radial_fn fn, const double c[3], c
 }
 
 /* W(0): 2^d orthants [0, h/2]^d, each the union of d pyramids over its far faces
- * p_a = h_a/2; on each, y = t p gives (h_a/2) int_face g(|p|) dp with g = cone_r2. */
+ * p_a = h_a/2; on each, y = t p gives (h_a/2) int_face g(|p|) dp with g = cone_r2. For an
+ * exponential g(r) = f_d(r/l) is (d-1)!/(r/l)^d up to terms e^(-r/l) (r/l)^k: beyond
+ * r = 50 l those are below 1e-17 of it and g varies on the scale r, not l. */
 static double singular_cell(const radial_t *R, const double h[3])
 {
     double sum = 0;
@@ -470,7 +459,8 @@ static double singular_cell(const radial_t *R, const double h[3])
             c[b] = b == a ? 0.5 * h[b] : 0.25 * h[b];
             w[b] = b == a ? 0 : 0.5 * h[b];
         }
-        sum += 0.5 * h[a] * box_integral(R, cone_r2, c, w, 0);
+        box_opts_t o = {.use_exp = !(0.5 * h[a] > 50 * R->lmax), .prune = 0};
+        sum += 0.5 * h[a] * box_integral(R, cone_r2, c, w, 0, &o);
     }
     return sum * (1 << R->d);
 }
@@ -483,7 +473,21 @@ static double cell_integral(const radial_t *R, const double h[3], const long u[3
         c[a] = u[a] * h[a];
         w[a] = h[a];
     }
-    return box_integral(R, kernel_r2, c, w, 0);
+    box_opts_t o = {.use_exp = 1, .prune = 0};
+    if (R->exp_only && fa_max2(w[0], fa_max2(w[1], w[2])) > R->lmin) { /* only boxes that bisect need it */
+        /* int over the cell of sum |c| e^(-r/l) is at least its value at rmin + l times the
+         * volume of the corner of the cell within l of the nearest point (a box of sides
+         * min(h_a, l/sqrt(d))): prune at 1e-17 of that, spread over the cell */
+        double r2 = 0, corner = 1, vol = 1, l = R->lmin;
+        for (int a = 0; a < R->d; a++) {
+            double e = fabs(c[a]) - 0.5 * w[a];
+            if (e > 0) r2 += e * e;
+            corner *= fa_min2(w[a], l / sqrt((double)R->d));
+            vol *= w[a];
+        }
+        o.prune = 1e-17 * exp_abs(R, sqrt(r2) + l) * corner / vol;
+    }
+    return box_integral(R, kernel_r2, c, w, 0, &o);
 }
 
 /* ---- the gaussian: products of one-dimensional integrals --------------------------- */
@@ -576,6 +580,7 @@ static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
         if (ca != 0) R->p[R->np++] = piece(PIECE_EXP, -ca, 0, la);
         if (cr != 0) R->p[R->np++] = piece(PIECE_EXP, cr, 0, lr);
         R->lmin = ca != 0 && cr != 0 ? fa_min2(la, lr) : ca != 0 ? la : lr;
+        R->lmax = ca != 0 && cr != 0 ? fa_max2(la, lr) : ca != 0 ? la : lr;
         R->exp_only = 1;
         return FA_OK;
     }
@@ -587,7 +592,9 @@ static int radial_setup(const fa_kernel_term_t *t, int d, radial_t *R)
 /* Series coefficients of the powers and logs (piece_t). */
 static void radial_series(radial_t *R)
 {
-    R->series = R->np > 0;
+    /* exponentials are evaluated directly: their series (e^(-rc/l) times e^z, z from the series
+     * of sqrt(1 + delta)) measured no faster than one exp per point */
+    R->series = R->np > 0 && !R->exp_only;
     for (int q = 0; q < R->np; q++) {
         piece_t *p = &R->p[q];
         if (p->kind == PIECE_POW) {
@@ -597,11 +604,6 @@ static void radial_series(radial_t *R)
         } else if (p->kind == PIECE_LOG) {
             p->b[0] = 0;
             for (int k = 1; k <= KT_KMAX + 1; k++) p->b[k] = (k % 2 ? 1.0 : -1.0) / k;
-        } else {
-            /* sqrt(1 + delta) - 1 */
-            p->b[0] = 1;
-            for (int k = 0; k <= KT_KMAX; k++) p->b[k + 1] = p->b[k] * (0.5 - k) / (k + 1);
-            p->b[0] = 0;
         }
     }
 }
@@ -803,6 +805,11 @@ int fa_kernel_term_cell_integrals(const fa_kernel_term_t *t, int d, const double
     } else {
         R.gl = gl;
         radial_series(&R);
+        for (int a = 0; a < d && R.lmin > 0; a++) {
+            R.wexp[a] = -1; /* no cache while computing it */
+            R.mexp[a] = exp_points(&R, h[a], a);
+            R.wexp[a] = h[a];
+        }
         radial_table(&R, h, n, p0, p1, out);
     }
     free(gl);
