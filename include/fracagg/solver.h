@@ -47,6 +47,8 @@ typedef struct {
     int nonnegative;        /**< CVODE: enforce rho >= 0 by inequality constraints (mass then
                                  drifts at the tolerance level instead of rounding) */
     const char *wisdom;     /**< FFTW wisdom file or NULL */
+    double collapse_width;  /**< stop when a species' participation number (sum rho)^2 / sum rho^2
+                                 falls below collapse_width^d cells (0: never) */
 } fa_solver_options_t;
 
 /** Cumulative counters of a solver. */

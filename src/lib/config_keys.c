@@ -29,9 +29,10 @@ static const fa_config_key_t keys[] = {
      "periodic: the box is the torus; free: the whole space R^d, densities zero outside the box, "
      "aperiodic potentials (zero-padded FFTs of cell-integrated kernels), no flux through the box's "
      "faces; the run stops when a density reaches the box edge (edge_fraction)"},
-    {"grid", "edge_fraction", FA_KEY_REAL, SCALAR, NULL, 0, "1e-10", NULL, 0.0, 1.0, 1, 1,
+    {"grid", "edge_fraction", FA_KEY_REAL, SCALAR, NULL, 0, "1e-5", NULL, 0.0, 1.0, 1, 1,
      "boundary = free: stop the run (exit 3, file complete up to the last good record) when the mass "
-     "in the two outermost cell layers exceeds this fraction of a species' mass"},
+     "in the two outermost cell layers exceeds this fraction of a species' mass (the faces hold back at "
+     "most that much: far below the grid's L1 error; a scheme's tails ahead of a front carry ~1e-6)"},
 
     {"species", "count", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 64),
      "number of species N"},
@@ -130,6 +131,11 @@ static const fa_config_key_t keys[] = {
      "runs), measure (times candidate plans: 10-30 % faster transforms at 512^2-1024^2, 5x at "
      "256^3, planning 0.3-3 s; the plan, hence the rounding, may differ between runs unless a "
      "wisdom file fixes it), auto: measure from 2^18 cells up, estimate below"},
+    {"solver", "collapse_width", FA_KEY_REAL, SCALAR, NULL, 0, "5", NULL, NONNEG,
+     "stop the run (exit 3) when a species' mass concentrates in fewer than collapse_width^d cells, "
+     "measured by the participation number (sum rho)^2 / sum rho^2 (a uniform ball of m cells: m): a "
+     "finite-time aggregation or a concentration the grid does not resolve (a species that starts that "
+     "concentrated is watched from half its initial number); 0: never"},
     {"solver", "wisdom", FA_KEY_TEXT, SCALAR, NULL, 0, NULL, NULL, ANY,
      "file FFTW wisdom is read from and saved to"},
 

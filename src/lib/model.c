@@ -347,6 +347,7 @@ static int read_solver(fa_model_t *m)
     o->nonnegative = strcmp(word(c, "solver", "nonnegative"), "yes") == 0;
     o->nvector = strcmp(word(c, "solver", "nvector"), "sundials") == 0 ? FA_NVECTOR_SUNDIALS : FA_NVECTOR_FRACAGG;
     o->wisdom = fa_config_get(c, "solver", "wisdom"); /* owned by m->config */
+    FA_TRY(get_real(c, "solver", "collapse_width", &o->collapse_width));
     return FA_OK;
 }
 

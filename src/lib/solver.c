@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fv.h"
-#include "edge.h"
+#include "monitor.h"
 #include "integrator.h"
 #include "solver_internal.h"
 #include "precond.h"
@@ -26,7 +26,7 @@ struct fa_solver {
     fa_fv_t *fv;
     double *phi;            /* the potential of the species being processed */
     fa_sprec_t *prec;     /* NULL unless BDF with preconditioner = fft */
-    fa_edge_t *edge;        /* free grids: the box-edge monitor */
+    fa_monitor_t *monitor;  /* box edge (free grids) and collapse */
     fa_integrator_t *it;
     double umax[3];         /* largest face speed per axis in the last stage-0 RHS */
     double *stiff;          /* per species: max_k |k|_h^2 sum_j |K^_ij(k)| (SSP-RK3 bound) */
@@ -103,13 +103,13 @@ static double ops_step_bound(void *user, double t, const double *y)
     return dt;
 }
 
-/* Free grids: has a density reached the box's edge? */
+/* Has a density reached a free box's edge, or collapsed below the grid's resolution? */
 static int ops_monitor(void *user, double t, const double *y)
 {
     fa_solver_t *s = user;
     const double *rho[FA_MAX_SPECIES];
     for (int j = 0; j < s->N; j++) rho[j] = y + j * s->nloc;
-    return fa_edge_check(s->edge, t, rho);
+    return fa_monitor_check(s->monitor, t, rho);
 }
 
 /* ---- creation ---------------------------------------------------------------------- */
@@ -145,16 +145,16 @@ int fa_solver_create(const fa_model_t *m, fa_solver_t **out)
     if (!rc && !(y0 = fftw_malloc((size_t)s->N * s->nloc * sizeof(double))))
         rc = FA_ERROR(FA_ENOMEM, "out of memory for the state");
     for (int i = 0; !rc && i < s->N; i++) rc = fa_model_initial(m, i, y0 + i * s->nloc);
-    if (!rc && s->g->boundary == FA_BOUNDARY_FREE) {
+    if (!rc) {
         const double *rho0[FA_MAX_SPECIES];
         for (int j = 0; j < s->N; j++) rho0[j] = y0 + j * s->nloc;
-        rc = fa_edge_create(m, rho0, &s->edge);
+        rc = fa_monitor_create(m, rho0, &s->monitor);
     }
     if (!rc) {
         fa_integrator_ops_t ops = {.rhs = ops_rhs, .step_bound = ops_step_bound, .user = s,
                                    .species_len = s->nloc, .density_name = "density"};
         if (s->prec) ops.psetup = ops_psetup, ops.psolve = ops_psolve;
-        if (s->edge) ops.monitor = ops_monitor;
+        ops.monitor = ops_monitor;
         rc = fa_integrator_create((long)s->N * s->nloc, (long)s->N * s->nloc, fa_model_t_start(m), y0, &s->opt, &ops,
                                   fa_grid_comm(grid), &s->it);
     }
@@ -173,7 +173,7 @@ void fa_solver_free(fa_solver_t *s)
     if (!s) return;
     fa_integrator_free(s->it);
     fa_sprec_free(s->prec);
-    fa_edge_free(s->edge);
+    fa_monitor_free(s->monitor);
     fa_fv_free(s->fv);
     fa_spectral_free(s->sp);
     fftw_free(s->phi);
