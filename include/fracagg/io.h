@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "kinetic.h"
 #include "model.h"
 #include "solver.h"
 
@@ -34,7 +35,7 @@ int fa_output_create_kinetic(const char *path, const fa_model_t *m, double epsil
 typedef struct {
     const double *const *rho;
     const double *const *momentum;
-    const double *w1, *modulated, *modulated_kinetic, *modulated_interaction;
+    const fa_comparison_t *comparison;
 } fa_kinetic_record_t;
 
 /** Write the kinetic part of the next record; then fa_output_write completes the record. */

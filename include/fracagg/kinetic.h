@@ -49,17 +49,32 @@ const double *fa_kinetic_density(fa_kinetic_t *k, int i);
 const double *fa_kinetic_momentum(fa_kinetic_t *k, int i, int a);
 
 /** Total momentum J_i = int m_i and centre of mass X_i = int x rho_i / int rho_i (particles:
- *  of the unwrapped trajectories; moment model: of the cell averages, for data away from the
- *  box edges). */
+ *  of the unwrapped trajectories; moment model: of the cell averages, for data away from a
+ *  periodic box's edges). */
 int fa_kinetic_total_momentum(fa_kinetic_t *k, int i, double J[3]);
 int fa_kinetic_center_of_mass(fa_kinetic_t *k, int i, double X[3]);
 
-/** The modulated energy of every species against macroscopic densities rho_macro[0..N-1] (the
- *  proof of Theorem 2.2): kinetic[i] = 1/2 int |u_i - v|^2 f_i dx dv, u_i = -sum_j grad K_ij *
- *  rho_macro_j, and interaction[i] = (1/2eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps).
- *  One forward transform per macroscopic density, one inverse per species. */
-int fa_kinetic_modulated(fa_kinetic_t *k, const double *const rho_macro[], double kinetic[],
-                         double interaction[]);
+/** "moment" or "particles". */
+const char *fa_kinetic_model_name(const fa_kinetic_t *k);
+
+/** The kinetic model against macroscopic densities at one time, per species (the quantities
+ *  of the proof of Theorem 2.2): the Wasserstein-1 distance W1(rho_i^eps, rho_i), and the
+ *  modulated energy E_i = kinetic_i + interaction_i with
+ *  kinetic_i = 1/2 int |u_i - v|^2 f_i dx dv, u_i = -sum_j grad K_ij * rho_j the macroscopic
+ *  velocity, and interaction_i = (1/2eps) int (rho_i - rho_i^eps) K_ii * (rho_i - rho_i^eps). */
+typedef struct {
+    int nspecies;
+    double *w1, *modulated, *kinetic, *interaction; /**< [nspecies] each, owned */
+} fa_comparison_t;
+
+/** Arrays for `nspecies` species (zeroed); free with fa_comparison_free. */
+int fa_comparison_init(fa_comparison_t *c, int nspecies);
+void fa_comparison_free(fa_comparison_t *c);
+
+/** Compare the kinetic model's current state with macroscopic densities rho_macro[0..N-1] on
+ *  the same grid (local slabs). One forward transform per macroscopic density, one inverse per
+ *  species; W1 on rank 0 of a distributed grid (its workspace is made on the first call). */
+int fa_kinetic_compare(fa_kinetic_t *k, const double *const rho_macro[], fa_comparison_t *out);
 
 #ifdef __cplusplus
 }

@@ -492,10 +492,10 @@ static int write_kinetic_scalars(fa_output_t *o, const fa_kinetic_record_t *k)
     const char *p = o->path;
     int nc = o->ncid;
     size_t s2[2] = {(size_t)o->nrec, 0}, c2[2] = {1, (size_t)o->N};
-    NC_TRY(p, nc_put_vara_double(nc, o->v_w1, s2, c2, k->w1));
-    NC_TRY(p, nc_put_vara_double(nc, o->v_me, s2, c2, k->modulated));
-    NC_TRY(p, nc_put_vara_double(nc, o->v_mk, s2, c2, k->modulated_kinetic));
-    NC_TRY(p, nc_put_vara_double(nc, o->v_mi, s2, c2, k->modulated_interaction));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_w1, s2, c2, k->comparison->w1));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_me, s2, c2, k->comparison->modulated));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_mk, s2, c2, k->comparison->kinetic));
+    NC_TRY(p, nc_put_vara_double(nc, o->v_mi, s2, c2, k->comparison->interaction));
     return FA_OK;
 }
 

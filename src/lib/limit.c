@@ -2,7 +2,6 @@
  * kinetic model for each epsilon compared with it record by record. */
 #include "grid_internal.h"
 #include "runfile.h"
-#include "w1_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +23,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         if (!(epsilon[e] > 0)) return FA_ERROR(FA_EINVAL, "epsilon %g is not positive", epsilon[e]);
     fa_solver_t *s = NULL;
     fa_kinetic_t *k = NULL;
-    fa_w1g_t *w1 = NULL;
+    fa_comparison_t cmp = {0};
     fa_limitfile_t *f = NULL;
     double *macro = fa_malloc((size_t)nt * N * nl * sizeof(double));
     double *series = fa_calloc((size_t)4 * nt * N, sizeof(double));
@@ -34,7 +33,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         return FA_ERROR(FA_ENOMEM, "out of memory for the macroscopic states of the sweep (%d records)", nt);
     }
     int rc = fa_solver_create(m, &s);
-    if (!rc) rc = fa_w1g_create(fa_model_grid(m), &w1);
+    if (!rc) rc = fa_comparison_init(&cmp, N);
     if (!rc) rc = fa_limitfile_create(path, m, &f);
     if (!rc && interrupt) fa_solver_watch_flag(s, interrupt);
     /* the macroscopic run, once */
@@ -52,12 +51,10 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
             rc = fa_kinetic_advance(k, out_times[t]);
             const double *rho[FA_MAX_SPECIES];
             for (int i = 0; i < N; i++) rho[i] = macro + ((long)t * N + i) * nl;
-            double sum[4] = {0, 0, 0, 0}, kin[FA_MAX_SPECIES], inter[FA_MAX_SPECIES];
-            if (!rc) rc = fa_kinetic_modulated(k, rho, kin, inter);
+            double sum[4] = {0, 0, 0, 0};
+            if (!rc) rc = fa_kinetic_compare(k, rho, &cmp);
             for (int i = 0; !rc && i < N; i++) {
-                double d;
-                rc = fa_w1g_compute(w1, fa_kinetic_density(k, i), rho[i], &d);
-                double v[4] = {d, kin[i] + inter[i], kin[i], inter[i]};
+                double v[4] = {cmp.w1[i], cmp.modulated[i], cmp.kinetic[i], cmp.interaction[i]};
                 for (int q = 0; q < 4; q++) {
                     series[((long)q * nt + t) * N + i] = v[q];
                     sum[q] += v[q];
@@ -86,7 +83,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
     fa_kinetic_free(k);
     int crc = fa_limitfile_close(f);
     if (!rc) rc = crc;
-    fa_w1g_free(w1);
+    fa_comparison_free(&cmp);
     fa_solver_free(s);
     free(macro);
     free(series);

@@ -1,7 +1,6 @@
 /* A whole run: solver, output schedule, diagnostics, run file. */
 #include "grid_internal.h"
 #include "model_internal.h"
-#include "w1_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,11 +14,10 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The kinetic companion of a run (fracagg kinetic), with its distance and energy workspace. */
+/* The kinetic companion of a run (fracagg kinetic), and its comparison with the run. */
 typedef struct {
     fa_kinetic_t *k;
-    fa_w1g_t *w1;
-    double *w1v, *me, *mk, *mi; /* per species */
+    fa_comparison_t cmp;
 } companion_t;
 
 static int companion_record(companion_t *c, const fa_model_t *m, const double *const rho[], fa_output_t *out)
@@ -30,12 +28,8 @@ static int companion_record(companion_t *c, const fa_model_t *m, const double *c
         rk[i] = fa_kinetic_density(c->k, i);
         for (int a = 0; a < d; a++) mom[i * d + a] = fa_kinetic_momentum(c->k, i, a);
     }
-    FA_TRY(fa_kinetic_modulated(c->k, rho, c->mk, c->mi));
-    for (int i = 0; i < N; i++) {
-        FA_TRY(fa_w1g_compute(c->w1, rk[i], rho[i], &c->w1v[i]));
-        c->me[i] = c->mk[i] + c->mi[i];
-    }
-    fa_kinetic_record_t kr = {rk, mom, c->w1v, c->me, c->mk, c->mi};
+    FA_TRY(fa_kinetic_compare(c->k, rho, &c->cmp));
+    fa_kinetic_record_t kr = {rk, mom, &c->cmp};
     return fa_output_write_kinetic(out, &kr);
 }
 
@@ -82,9 +76,7 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     if (!rc && kinetic) {
         c = &comp;
         rc = fa_kinetic_create(m, fa_model_kinetic_options(m)->epsilon, &c->k);
-        if (!rc) rc = fa_w1g_create(grid, &c->w1);
-        if (!rc && !(c->w1v = fa_calloc((size_t)4 * N, sizeof(double)))) rc = FA_ENOMEM;
-        if (!rc) c->me = c->w1v + N, c->mk = c->me + N, c->mi = c->mk + N;
+        if (!rc) rc = fa_comparison_init(&c->cmp, N);
     }
     if (!rc) {
         if (opt->append) {
@@ -152,8 +144,7 @@ done:
     if (c) {
         if (c->k) fa_kinetic_get_stats(c->k, &res->kinetic_stats);
         fa_kinetic_free(c->k);
-        fa_w1g_free(c->w1);
-        free(c->w1v);
+        fa_comparison_free(&c->cmp);
     }
     free(mass0);
     fa_diag_record_free(&rec);
