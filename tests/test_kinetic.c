@@ -86,7 +86,8 @@ static void sweep(const char *name, const char *cfg, const double *eps, int n, f
     fa_model_t *m = tl_model("%s", cfg);
     char path[256];
     snprintf(path, sizeof path, "test_kinetic_%s.nc", name);
-    if (fa_limit(m, eps, n, path, rows, NULL, NULL, NULL)) {
+    fa_limit_options_t lo = {.output = path};
+    if (fa_limit(m, eps, n, &lo, rows)) {
         printf("hard error: %s\n", fa_last_error());
         exit(99);
     }

@@ -73,6 +73,11 @@ int fa_config_set(fa_config_t *cfg, const char *assignment);
  *  with a message naming file, line, section and key. */
 int fa_config_validate(const fa_config_t *cfg);
 
+/** Set one key to a value as it is, without the text rules of fa_config_set (for values a
+ *  program has, e.g. a file name with any characters). Such a value may not read back from
+ *  fa_config_to_string's text. FA_EINVAL for an empty section or key. */
+int fa_config_set_value(fa_config_t *cfg, const char *section, const char *key, const char *value);
+
 /** Remove every key of a section (e.g. to replace [initial.1] when continuing a run). */
 int fa_config_remove_section(fa_config_t *cfg, const char *section);
 

@@ -1,7 +1,7 @@
 /**
  * @file io.h
  * Run files: NetCDF (classic 64-bit-offset format, CF-1.8) holding the densities and
- * diagnostics at every output time (architecture.md section 5).
+ * diagnostics at every output time (layout: the manual, section 5).
  *
  * Crash safety: the number of records in the file's header is only advanced after a whole
  * record has been written, and each record is synced to disk before the run goes on; a run
@@ -47,9 +47,15 @@ double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records);
 /** Size in bytes that `records` more records add to such a file (what an append needs). */
 double fa_output_estimate_append_bytes(const fa_model_t *m, int kinetic, int records);
 
-/** Open an existing run file of the same model layout (grid, species, H^s orders) to append
- *  records after its last one. */
+/** Open an existing run file of the same model layout (grid, species and their names, H^s
+ *  orders) to append records after its last one; files of either layout version are accepted
+ *  and keep their layout. fa_output_append_kinetic: the same for a kinetic run file (kinetic
+ *  = 1) or a macroscopic one (0). */
 int fa_output_append(const char *path, const fa_model_t *m, fa_output_t **out);
+int fa_output_append_kinetic(const char *path, const fa_model_t *m, int kinetic, fa_output_t **out);
+
+/** Add a line "<UTC time>: <command>" to the file's history attribute. */
+int fa_output_add_history(fa_output_t *o, const char *command);
 
 /** Append one record: densities rho[i] (local slabs), the diagnostics, the solver counters
  *  (may be NULL). The record is on disk when this returns. */

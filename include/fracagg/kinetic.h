@@ -19,8 +19,6 @@
 #ifndef FRACAGG_KINETIC_H
 #define FRACAGG_KINETIC_H
 
-#include <signal.h>
-
 #include "model.h"
 #include "solver.h"
 
@@ -40,7 +38,6 @@ void fa_kinetic_free(fa_kinetic_t *k);
 int fa_kinetic_advance(fa_kinetic_t *k, double tout);
 double fa_kinetic_time(const fa_kinetic_t *k);
 double fa_kinetic_epsilon(const fa_kinetic_t *k);
-void fa_kinetic_watch_flag(fa_kinetic_t *k, volatile sig_atomic_t *flag);
 void fa_kinetic_get_stats(const fa_kinetic_t *k, fa_solver_stats_t *st);
 
 /** Density of species i (cell averages on the local slab; deposited for particles). */

@@ -5,8 +5,6 @@
 #ifndef FRACAGG_RUN_H
 #define FRACAGG_RUN_H
 
-#include <signal.h>
-
 #include "io.h"
 #include "kinetic.h"
 #include "model.h"
@@ -16,17 +14,27 @@
 extern "C" {
 #endif
 
+/** Ask every run, sweep and integration of this process to stop after its current step, as if
+ *  interrupted: they return FA_EINTERRUPT and keep what they computed (a run writes the state
+ *  reached as its last record). `reason` is reported back by fa_stop_requested (e.g. the signal
+ *  number; any nonzero value). Async-signal safe: a signal handler may call it. */
+void fa_request_stop(int reason);
+/** The reason of a pending stop request, 0 if none. */
+int fa_stop_requested(void);
+/** Forget a stop request (before starting new work after an interrupted one). */
+void fa_clear_stop(void);
+
+/** How a run ends up in a file and reports. Zero-initialised = defaults. */
 typedef struct {
     const char *output;          /**< run file (NULL: the model's [output] file) */
     int append;                  /**< append to an existing run file whose last record is the
-                                      model's initial state (the model continues that run) */
+                                      model's initial state (the model continues that run;
+                                      fa_continuation_open makes such a model) */
     fa_progress_fn progress;     /**< called after every step, or NULL */
     void *progress_user;
     const char *config_text;     /**< append: the configuration to store as the file's
                                       `config` attribute (e.g. with an extended end time) */
-    volatile sig_atomic_t *interrupt; /**< if non-NULL and set (e.g. by a signal handler), the
-                                      run stops after the current step, writes that state as a
-                                      last record and returns FA_EINTERRUPT */
+    const char *history;         /**< the command line, recorded in the file's history */
 } fa_run_options_t;
 
 typedef struct {
@@ -60,13 +68,40 @@ typedef struct {
 /** Progress of a sweep: called after each epsilon with its row. */
 typedef void (*fa_limit_fn)(const fa_limit_row_t *row, int index, int count, void *user);
 
+/** Options of a sweep. Zero-initialised = defaults. */
+typedef struct {
+    const char *output;  /**< the sweep's file (NULL: the model's output file with _limit) */
+    const char *history; /**< the command line, recorded in the file's history */
+    fa_limit_fn progress; /**< called after each epsilon, or NULL */
+    void *progress_user;
+} fa_limit_options_t;
+
 /** The small-inertia sweep: one macroscopic run, then the kinetic model of [kinetic] for each
  *  epsilon[k], compared with the macroscopic densities at every output time. Writes a NetCDF file
- *  (eps is its record dimension: a killed sweep keeps the finished rows) with the per-time
- *  series w1(eps, time, species), modulated_energy, modulated_kinetic, modulated_interaction and
- *  the table (epsilon, max_* and order_* per eps). rows: `n` rows filled (may be NULL). */
-int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path, fa_limit_row_t *rows,
-             fa_limit_fn fn, void *user, volatile sig_atomic_t *interrupt);
+ *  with the per-time series w1(time, eps, species), modulated_energy, modulated_kinetic,
+ *  modulated_interaction and the table (eps, *_max and *_order per eps), one column per eps
+ *  (a killed sweep keeps the finished ones). rows: `n` rows filled (may be NULL). */
+int fa_limit(const fa_model_t *m, const double *epsilon, int n, const fa_limit_options_t *opt, fa_limit_row_t *rows);
+
+/** A run file to continue: its stored configuration with the overrides applied (what the file
+ *  keeps as its `config` attribute from now on), its records and last time, and whether its
+ *  run is complete (last time = [time] end). */
+typedef struct {
+    char *config_text;
+    long records;
+    double last_time;
+    int complete;
+} fa_continuation_t;
+
+/** The model that continues run file `path` from its last record: the file's own
+ *  configuration, the overrides sets[0..nsets-1] ("section.key=value", as fa_config_set) on top,
+ *  every species' initial data the file's last record, the schedule resumed at its time (see
+ *  fa_model_resume). Run it with fa_run(model, {.append = 1, .output = path, .config_text =
+ *  info->config_text}). A complete run (nothing left to do) returns FA_OK with info->complete
+ *  set and no model. */
+int fa_continuation_open(const char *path, const char *const *sets, int nsets, const fa_comm_t *comm,
+                         fa_model_t **model, fa_continuation_t *info);
+void fa_continuation_free(fa_continuation_t *info);
 
 #ifdef __cplusplus
 }

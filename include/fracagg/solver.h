@@ -7,8 +7,6 @@
 #ifndef FRACAGG_SOLVER_H
 #define FRACAGG_SOLVER_H
 
-#include <signal.h>
-
 #include "model.h"
 #include "spectral.h"
 
@@ -76,18 +74,17 @@ int fa_solver_create(const fa_model_t *m, fa_solver_t **out);
 void fa_solver_free(fa_solver_t *s);
 
 /** Integrate to time tout (>= current time). On failure the message says when and why:
- *  FA_ESOLVER (CVODE failed, max_steps reached: the state is the last completed step) or
+ *  FA_ESOLVER (CVODE failed, max_steps reached: the state is the last completed step),
  *  FA_ENUMERIC (a step produced a non-finite value or a density negative beyond the method's
- *  tolerance: the state and time are that step's, for a post-mortem). FA_EINTERRUPT if
- *  fa_solver_interrupt() was called (the state is the last completed step). */
+ *  tolerance, or a density collapsed below the grid's resolution: the state and time are that
+ *  step's, for a post-mortem), FA_EDOMAIN (a free grid: a density reached the box's edge).
+ *  FA_EINTERRUPT if fa_solver_interrupt() or fa_request_stop() was called (the state is the
+ *  last completed step). */
 int fa_solver_advance(fa_solver_t *s, double tout);
 
 /** Ask a running fa_solver_advance() to stop after the current step (async-signal safe). */
 void fa_solver_interrupt(fa_solver_t *s);
 
-/** Watch an external flag as well (e.g. set by a signal handler): when it becomes nonzero,
- *  fa_solver_advance() stops after the current step with FA_EINTERRUPT. */
-void fa_solver_watch_flag(fa_solver_t *s, volatile sig_atomic_t *flag);
 
 double fa_solver_time(const fa_solver_t *s);
 /** Density of species i on the local slab (read/write; call fa_solver_reset after writing). */

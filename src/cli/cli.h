@@ -65,10 +65,14 @@ int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_arg
 /* Read the configuration, apply the overrides, build the model. Returns an exit code. */
 int cli_load_model(const cli_config_args_t *a, fa_model_t **model);
 
-/* SIGINT/SIGTERM set a flag (cli_stop_flag) that running solvers watch. */
+/* SIGINT/SIGTERM ask the library to stop (fa_request_stop with the signal number). */
 void cli_install_stop_signals(void);
-#include <signal.h>
-volatile sig_atomic_t *cli_stop_flag(void);
+
+/* The command line of this process, shell-quoted (for the files' history). */
+const char *cli_command_line(void);
+
+/* "integration failed" for the failures of an integration (cli_error's prefix), else NULL. */
+const char *cli_failure_kind(int status);
 
 /* Is there room for `bytes` more in the file system of `path`? Message and -1 if not. */
 int cli_check_space(const char *path, double bytes);

@@ -87,12 +87,13 @@ int cmd_limit(int argc, char **argv)
     cli_install_stop_signals();
     if (a.verbosity >= 0)
         printf("small-inertia sweep: kinetic model vs macroscopic solution, maxima over t of sums over species\n");
-    int rc = fa_limit(m, e.eps, e.n, out, NULL, a.verbosity >= 0 ? print_row : NULL, NULL, cli_stop_flag());
+    fa_limit_options_t lo = {.output = out, .history = cli_command_line(), .progress = a.verbosity >= 0 ? print_row : NULL};
+    int rc = fa_limit(m, e.eps, e.n, &lo, NULL);
     if (rc == FA_EINTERRUPT) {
-        fprintf(stderr, "fracagg: interrupted; the finished rows are in %s\n", out);
-        code = 128 + (*cli_stop_flag() ? (int)*cli_stop_flag() : 2);
+        fprintf(stderr, "fracagg: interrupted; the finished columns are in %s\n", out);
+        code = 128 + (fa_stop_requested() > 0 ? fa_stop_requested() : 2);
     } else if (rc) {
-        cli_error(rc == FA_ESOLVER || rc == FA_ENUMERIC ? "integration failed" : NULL);
+        cli_error(cli_failure_kind(rc));
         code = cli_exit_code(rc);
     } else if (a.verbosity >= 0) {
         printf("table and series written to %s\n", out);

@@ -10,9 +10,7 @@
 
 #include "cli.h"
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig) { fa_request_stop(sig); }
 
 /* Progress on a terminal only: simulated time, steps, elapsed, estimate of the rest. */
 typedef struct {
@@ -50,7 +48,6 @@ void cli_install_stop_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-volatile sig_atomic_t *cli_stop_flag(void) { return &stop_signal; }
 
 static int continue_option(int argc, char **argv, int i, void *user)
 {
@@ -70,52 +67,19 @@ static int continue_option(int argc, char **argv, int i, void *user)
     return 0;
 }
 
-/* A run file's own configuration, with the overrides, continued from its last record: every
- * [initial.I] becomes species I of the file. `stored` receives the configuration to keep in
- * the file (the original with the overrides: an extended end time is remembered). */
-static int load_continuation(const char *path, const cli_config_args_t *a, fa_model_t **m, char **stored, double *t_last,
-                             int *complete)
+/* The model that continues a run file (the library's fa_continuation_open); the message of a
+ * complete run. */
+static int load_continuation(const char *path, const cli_config_args_t *a, fa_model_t **m, fa_continuation_t *info)
 {
-    *complete = 0;
-    char *text = NULL;
-    long records = 0;
-    fa_config_t *cfg = NULL;
-    int rc = fa_runfile_config(path, &text, &records, t_last);
-    if (!rc) rc = fa_config_read_string(text, path, &cfg);
-    for (int i = 0; !rc && i < a->nsets; i++) rc = fa_config_set(cfg, a->sets[i]);
-    if (!rc && !(*stored = fa_config_to_string(cfg))) rc = FA_ENOMEM;
-    long N = 1;
-    const char *count = rc ? NULL : fa_config_get(cfg, "species", "count");
-    if (count) N = strtol(count, NULL, 10);
-    for (long i = 1; !rc && i <= N; i++) {
-        char sec[64], set[4096];
-        snprintf(sec, sizeof sec, "initial.%ld", i);
-        fa_config_remove_section(cfg, sec);
-        snprintf(set, sizeof set, "%s.type=file", sec);
-        rc = fa_config_set(cfg, set);
-        snprintf(set, sizeof set, "%s.path=%s", sec, path);
-        if (!rc) rc = fa_config_set(cfg, set);
-    }
-    if (!rc) rc = fa_model_create(cfg, cli_comm(), m);
-    if (!rc && *t_last >= fa_model_t_end(*m)) {
-        fprintf(stderr, "fracagg: %s is complete (%ld records up to t = %g = end); extend it with --set time.end=T\n", path,
-                records, *t_last);
-        *complete = 1;
-    } else if (!rc) {
-        rc = fa_model_resume(*m, *t_last);
-    }
-    free(text);
-    fa_config_free(cfg);
-    if ((rc || *complete) && *m) {
-        fa_model_free(*m);
-        *m = NULL;
-    }
-    if (rc) { /* an error: the caller gets nothing to free */
+    int rc = fa_continuation_open(path, (const char *const *)a->sets, a->nsets, cli_comm(), m, info);
+    if (rc) {
         cli_error(NULL);
-        free(*stored);
-        *stored = NULL;
+        return FA_EXIT_USAGE;
     }
-    return rc ? FA_EXIT_USAGE : FA_EXIT_OK;
+    if (info->complete)
+        fprintf(stderr, "fracagg: %s is complete (%ld records up to t = %g = end); extend it with --set time.end=T\n",
+                path, info->records, info->last_time);
+    return FA_EXIT_OK;
 }
 
 static int run_command(const char *cmd, int argc, char **argv, int kinetic)
@@ -130,12 +94,10 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     }
     cli_set_verbosity(a.verbosity);
     fa_model_t *m = NULL;
-    char *stored = NULL;
-    double t_last = 0;
-    int complete = 0;
-    int code = cont ? load_continuation(cont, &a, &m, &stored, &t_last, &complete) : cli_load_model(&a, &m);
-    if (!code && complete) { /* nothing left to do */
-        free(stored);
+    fa_continuation_t info = {0};
+    int code = cont ? load_continuation(cont, &a, &m, &info) : cli_load_model(&a, &m);
+    if (!code && info.complete) { /* nothing left to do */
+        fa_continuation_free(&info);
         return FA_EXIT_OK;
     }
     if (code) return code;
@@ -146,12 +108,13 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     if (cli_check_writable(out) != 0 ||
         cli_check_space(out, cont ? fa_output_estimate_append_bytes(m, kinetic, nrec - 1)
                                   : fa_output_estimate_bytes(m, kinetic, nrec)) != 0) {
-        free(stored);
+        fa_continuation_free(&info);
         fa_model_free(m);
         return FA_EXIT_USAGE;
     }
     progress_t prog = {.wall0 = wall(), .t0 = fa_model_t_start(m)};
-    fa_run_options_t opt = {.output = out, .interrupt = cli_stop_flag(), .append = cont != NULL, .config_text = stored};
+    fa_run_options_t opt = {.output = out, .append = cont != NULL, .config_text = info.config_text,
+                            .history = cli_command_line()};
     if (a.verbosity >= 0 && isatty(STDERR_FILENO)) {
         opt.progress = show_progress;
         opt.progress_user = &prog;
@@ -160,16 +123,16 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     fa_run_result_t res;
     int rc = kinetic ? fa_run_kinetic(m, &opt, &res) : fa_run(m, &opt, &res);
     if (prog.shown) fprintf(stderr, "\n");
-    free(stored);
+    fa_continuation_free(&info);
     if (rc == FA_EINTERRUPT) {
-        int sig = stop_signal ? (int)stop_signal : SIGINT;
+        int sig = fa_stop_requested() > 0 ? fa_stop_requested() : SIGINT;
         fprintf(stderr, "fracagg: %s at t = %g; %ld records in %s\n", sig == SIGTERM ? "terminated" : "interrupted",
                 res.t_reached, res.records, out);
         fa_model_free(m);
         return 128 + sig;
     }
     if (rc != FA_OK) {
-        cli_error(rc == FA_ESOLVER || rc == FA_ENUMERIC ? "integration failed" : NULL);
+        cli_error(cli_failure_kind(rc));
         if (res.records > 0)
             fprintf(stderr, "fracagg: %ld records up to t = %g are kept in %s\n", res.records, res.t_reached, out);
         fa_model_free(m);

@@ -36,6 +36,11 @@ int cli_exit_code(int status)
     }
 }
 
+const char *cli_failure_kind(int status)
+{
+    return status == FA_ESOLVER || status == FA_ENUMERIC || status == FA_EDOMAIN ? "integration failed" : NULL;
+}
+
 static void log_to_stderr(fa_log_level_t level, const char *msg, void *user)
 {
     (void)user;

@@ -3,6 +3,7 @@
  * bad input, 3 the integration failed, 130/143 interrupted by SIGINT/SIGTERM. */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -155,6 +156,33 @@ static int dispatch(int argc, char **argv)
     return FA_EXIT_USAGE;
 }
 
+/* The command line, shell-quoted where needed, for the history of the files a run writes. */
+static char command_line[4096];
+const char *cli_command_line(void) { return command_line; }
+
+static void record_command_line(int argc, char **argv)
+{
+    size_t w = 0;
+    for (int i = 0; i < argc && w + 8 < sizeof command_line; i++) {
+        const char *a = i == 0 ? "fracagg" : argv[i];
+        int plain = a[0] != '\0';
+        for (const char *p = a; *p; p++)
+            if (!(isalnum((unsigned char)*p) || strchr("-_=.,/:+@%", *p))) plain = 0;
+        if (i) command_line[w++] = ' ';
+        if (!plain) command_line[w++] = '\'';
+        for (const char *p = a; *p && w + 6 < sizeof command_line; p++) {
+            if (*p == '\'') { /* ' -> '\'' */
+                memcpy(command_line + w, "'\\''", 4);
+                w += 4;
+            } else if ((unsigned char)*p >= 32) {
+                command_line[w++] = *p;
+            }
+        }
+        if (!plain) command_line[w++] = '\'';
+    }
+    command_line[w] = '\0';
+}
+
 /* The communicator of this process's run, NULL when it runs alone. */
 static fa_comm_t *comm;
 const fa_comm_t *cli_comm(void) { return comm; }
@@ -200,6 +228,7 @@ int main(int argc, char **argv)
 {
     /* Under mpirun every rank runs the command; rank 0 alone talks and writes files. */
     if (start_mpi(&argc, &argv) != 0) return FA_EXIT_FAILED;
+    record_command_line(argc, argv);
     if (fa_comm_rank(comm) != 0) {
         if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) return FA_EXIT_FAILED;
     }

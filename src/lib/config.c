@@ -441,6 +441,14 @@ done:
     return rc;
 }
 
+int fa_config_set_value(fa_config_t *c, const char *section, const char *key, const char *value)
+{
+    if (!section[0] || !key[0]) return FA_ERROR(FA_EINVAL, "fa_config_set_value: empty section or key");
+    char where[512];
+    snprintf(where, sizeof where, "[%s] %s (set by the program)", section, key);
+    return set_entry(c, section, key, value, 0, where, NULL);
+}
+
 int fa_config_remove_section(fa_config_t *c, const char *section)
 {
     int w = 0;

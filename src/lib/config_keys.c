@@ -156,6 +156,10 @@ static const fa_config_key_t keys[] = {
 
     {"output", "file", FA_KEY_TEXT, SCALAR, NULL, 0, NULL, NULL, ANY,
      "run file to write (default: the config file's name with .nc); -o overrides"},
+    {"output", "initial_record", FA_KEY_WORD, SCALAR, NULL, 0, "auto", "auto|yes|no", ANY,
+     "write the initial state as the first record; auto: yes, unless every species starts from a run "
+     "file's record at [time] start (a continuation into a new file: concatenating the two files then "
+     "repeats no time)"},
     {"output", "hs", FA_KEY_REAL, LIST, NULL, 0, "0 1 2", NULL, NONNEG,
      "orders s of the H^s norms recorded in hs_norm"},
 };

@@ -34,7 +34,6 @@ struct fa_integrator {
     long rk_steps;
     double rk_last;
     volatile sig_atomic_t interrupt;
-    volatile sig_atomic_t *watch;
     fa_progress_fn progress;
     void *progress_user;
     double t_end;
@@ -239,7 +238,7 @@ static double reduce_max(const fa_integrator_t *it, double x) { return fa_comm_m
 /* Collective: a signal may reach the ranks at different steps, but all must stop at the same one. */
 static int stop_requested(const fa_integrator_t *it)
 {
-    return reduce_max(it, it->interrupt || (it->watch && *it->watch) ? 1.0 : 0.0) > 0;
+    return reduce_max(it, it->interrupt || fa_stop_requested() ? 1.0 : 0.0) > 0;
 }
 
 /* Is the state acceptable? Finite everywhere, and the densities (the first nonneg_len
@@ -403,7 +402,6 @@ int fa_integrator_reset(fa_integrator_t *it, double t)
 double *fa_integrator_state(fa_integrator_t *it) { return it->y; }
 double fa_integrator_time(const fa_integrator_t *it) { return it->t; }
 void fa_integrator_interrupt(fa_integrator_t *it) { it->interrupt = 1; }
-void fa_integrator_watch(fa_integrator_t *it, volatile sig_atomic_t *flag) { it->watch = flag; }
 
 void fa_integrator_progress(fa_integrator_t *it, fa_progress_fn fn, double t_end, void *user)
 {

@@ -49,7 +49,6 @@ double *fa_integrator_state(fa_integrator_t *it);
 double fa_integrator_time(const fa_integrator_t *it);
 void fa_integrator_stats(const fa_integrator_t *it, fa_solver_stats_t *st);
 void fa_integrator_interrupt(fa_integrator_t *it);
-void fa_integrator_watch(fa_integrator_t *it, volatile sig_atomic_t *flag);
 void fa_integrator_progress(fa_integrator_t *it, fa_progress_fn fn, double t_end, void *user);
 
 #endif

@@ -134,12 +134,6 @@ double fa_kinetic_time(const fa_kinetic_t *k) { return k->ops->time(k); }
 double fa_kinetic_epsilon(const fa_kinetic_t *k) { return k->eps; }
 const char *fa_kinetic_model_name(const fa_kinetic_t *k) { return k->ops->name; }
 
-void fa_kinetic_watch_flag(fa_kinetic_t *k, volatile sig_atomic_t *flag)
-{
-    k->watch = flag;
-    k->ops->watch(k, flag);
-}
-
 void fa_kinetic_get_stats(const fa_kinetic_t *k, fa_solver_stats_t *st) { k->ops->stats(k, st); }
 const double *fa_kinetic_density(fa_kinetic_t *k, int i) { return k->ops->density(k, i); }
 const double *fa_kinetic_momentum(fa_kinetic_t *k, int i, int a) { return k->ops->momentum(k, i, a); }

@@ -257,7 +257,6 @@ static void moment_free(fa_kinetic_t *k)
 static int moment_advance(fa_kinetic_t *k, double tout) { return fa_integrator_advance(M(k)->it, tout); }
 static double moment_time(const fa_kinetic_t *k) { return fa_integrator_time(M(k)->it); }
 static void moment_stats(const fa_kinetic_t *k, fa_solver_stats_t *st) { fa_integrator_stats(M(k)->it, st); }
-static void moment_watch(fa_kinetic_t *k, volatile sig_atomic_t *flag) { fa_integrator_watch(M(k)->it, flag); }
 static const double *moment_density(fa_kinetic_t *k, int i) { return RHO(fa_integrator_state(M(k)->it), i); }
 static const double *moment_momentum(fa_kinetic_t *k, int i, int a)
 {
@@ -311,7 +310,6 @@ const fa_kinetic_ops_t fa_kinetic_moment_ops = {
     .advance = moment_advance,
     .time = moment_time,
     .stats = moment_stats,
-    .watch = moment_watch,
     .density = moment_density,
     .momentum = moment_momentum,
     .total_momentum = moment_total_momentum,

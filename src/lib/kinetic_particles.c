@@ -206,7 +206,7 @@ static int particles_advance(fa_kinetic_t *k, double tout)
     double hmin = g->h[0];
     for (int a = 1; a < g->dim; a++) hmin = fmin(hmin, g->h[a]);
     while (pt->t < tout) {
-        if (k->watch && *k->watch) return FA_ERROR(FA_EINTERRUPT, "interrupted at t = %.9g", pt->t);
+        if (fa_stop_requested()) return FA_ERROR(FA_EINTERRUPT, "interrupted at t = %.9g", pt->t);
         if (pt->steps >= k->sopt.max_steps)
             return FA_ERROR(FA_ESOLVER, "more than max_steps = %ld particle steps by t = %.9g", k->sopt.max_steps, pt->t);
         /* a particle moves at most cfl/2 of a cell per step: speeds and forces bound it */
@@ -339,8 +339,6 @@ static void particles_stats(const fa_kinetic_t *k, fa_solver_stats_t *st)
     st->rhs_evals = P(k)->force_evals;
 }
 
-static void particles_watch(fa_kinetic_t *k, volatile sig_atomic_t *flag) { (void)k, (void)flag; }
-
 static void ensure_deposited(fa_kinetic_t *k)
 {
     if (P(k)->deposited) return;
@@ -402,7 +400,6 @@ const fa_kinetic_ops_t fa_kinetic_particle_ops = {
     .advance = particles_advance,
     .time = particles_time,
     .stats = particles_stats,
-    .watch = particles_watch,
     .density = particles_density,
     .momentum = particles_momentum,
     .total_momentum = particles_total_momentum,

@@ -4,8 +4,6 @@
 #ifndef FA_KINETIC_PRIVATE_H
 #define FA_KINETIC_PRIVATE_H
 
-#include <signal.h>
-
 #include "grid_internal.h"
 #include "model_internal.h"
 #include "spectral_internal.h"
@@ -18,7 +16,6 @@ typedef struct fa_kinetic_ops {
     int (*advance)(fa_kinetic_t *k, double tout);
     double (*time)(const fa_kinetic_t *k);
     void (*stats)(const fa_kinetic_t *k, fa_solver_stats_t *st);
-    void (*watch)(fa_kinetic_t *k, volatile sig_atomic_t *flag);
     /* cell averages of the local slab */
     const double *(*density)(fa_kinetic_t *k, int i);
     const double *(*momentum)(fa_kinetic_t *k, int i, int a);
@@ -46,7 +43,6 @@ struct fa_kinetic {
     double *grad; /* its centred gradient (d * nloc) */
     double *ext;  /* distributed: fields with halo planes (3 + d of them, two planes each side) */
     fa_w1g_t *w1; /* the comparison's W1 workspace, made on first use */
-    volatile sig_atomic_t *watch;
 };
 
 /* After fa_spectral_forward_all and fa_spectral_apply_kernels of the densities: species i's

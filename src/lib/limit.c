@@ -13,9 +13,18 @@ static double order(double prev, double cur, double eps_prev, double eps)
     return log(prev / cur) / log(eps_prev / eps);
 }
 
-int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path, fa_limit_row_t *rows,
-             fa_limit_fn fn, void *user, volatile sig_atomic_t *interrupt)
+/* The default file of a sweep: the model's output file with _limit before .nc. */
+static char *default_path(const fa_model_t *m)
 {
+    const char *out = fa_model_output_file(m), *dot = strrchr(out, '.');
+    size_t len = dot && strcmp(dot, ".nc") == 0 ? (size_t)(dot - out) : strlen(out);
+    return fa_asprintf("%.*s_limit.nc", (int)len, out);
+}
+
+int fa_limit(const fa_model_t *m, const double *epsilon, int n, const fa_limit_options_t *opt, fa_limit_row_t *rows)
+{
+    fa_limit_options_t defaults = {0};
+    if (!opt) opt = &defaults;
     int N = fa_model_species(m), nt;
     const double *out_times = fa_model_output_times(m, &nt);
     long nl = fa_grid_local_cells(fa_model_grid(m));
@@ -25,17 +34,18 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
     fa_kinetic_t *k = NULL;
     fa_comparison_t cmp = {0};
     fa_limitfile_t *f = NULL;
+    char *path = opt->output ? fa_strdup(opt->output) : default_path(m);
     double *macro = fa_malloc((size_t)nt * N * nl * sizeof(double));
     double *series = fa_calloc((size_t)4 * nt * N, sizeof(double));
-    if (!macro || !series) {
+    if (!macro || !series || !path) {
         free(macro);
         free(series);
+        free(path);
         return FA_ERROR(FA_ENOMEM, "out of memory for the macroscopic states of the sweep (%d records)", nt);
     }
     int rc = fa_solver_create(m, &s);
     if (!rc) rc = fa_comparison_init(&cmp, N);
-    if (!rc) rc = fa_limitfile_create(path, m, &f);
-    if (!rc && interrupt) fa_solver_watch_flag(s, interrupt);
+    if (!rc) rc = fa_limitfile_create(path, m, epsilon, n, opt->history, &f);
     /* the macroscopic run, once */
     for (int t = 0; !rc && t < nt; t++) {
         rc = fa_solver_advance(s, out_times[t]);
@@ -46,7 +56,6 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
     for (int e = 0; !rc && e < n; e++) {
         fa_limit_row_t row = {.epsilon = epsilon[e]};
         rc = fa_kinetic_create(m, epsilon[e], &k);
-        if (!rc && interrupt) fa_kinetic_watch_flag(k, interrupt);
         for (int t = 0; !rc && t < nt; t++) {
             rc = fa_kinetic_advance(k, out_times[t]);
             const double *rho[FA_MAX_SPECIES];
@@ -77,7 +86,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
         const double *sr[4] = {series, series + (long)nt * N, series + 2L * nt * N, series + 3L * nt * N};
         rc = fa_limitfile_write(f, e, &row, sr);
         if (rows) rows[e] = row;
-        if (fn) fn(&row, e, n, user);
+        if (opt->progress) opt->progress(&row, e, n, opt->progress_user);
         prev = row;
     }
     fa_kinetic_free(k);
@@ -87,5 +96,6 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const char *path
     fa_solver_free(s);
     free(macro);
     free(series);
+    free(path);
     return rc;
 }

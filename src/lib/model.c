@@ -24,6 +24,7 @@ struct fa_model {
     double *hs;
     int nhs;
     char *output_file;
+    char initial_record[8];
     double edge_fraction;
     fa_solver_options_t solver;
     fa_kinetic_options_t kinetic;
@@ -382,6 +383,7 @@ static int read_output(fa_model_t *m)
         m->output_file = fa_asprintf("%.*s.nc", (int)len, base);
     }
     if (!m->output_file) return FA_ENOMEM;
+    snprintf(m->initial_record, sizeof m->initial_record, "%s", word(c, "output", "initial_record"));
     double hs[64];
     int n = fa_config_reals(c, "output", "hs", hs, 64);
     if (n < 0) return n;
@@ -413,7 +415,7 @@ int fa_model_create(const fa_config_t *cfg, const fa_comm_t *comm, fa_model_t **
         if (in->type != FA_INIT_FILE) continue;
         char sec[64];
         snprintf(sec, sizeof sec, "initial.%d", i + 1);
-        rc = fa_runfile_check(in->path, in->file_species, in->has_time, in->time, m->grid);
+        rc = fa_runfile_check(in->path, in->file_species, in->has_time, in->time, m->grid, &m->initial[i].found_time);
         if (rc) {
             char why[1024];
             snprintf(why, sizeof why, "%s", fa_last_error());
@@ -467,6 +469,17 @@ const fa_solver_options_t *fa_model_solver_options(const fa_model_t *m) { return
 const fa_kinetic_options_t *fa_model_kinetic_options(const fa_model_t *m) { return &m->kinetic; }
 const fa_initial_t *fa_model_initial_spec(const fa_model_t *m, int i) { return &m->initial[i]; }
 double fa_model_edge_fraction(const fa_model_t *m) { return m->edge_fraction; }
+
+int fa_model_writes_initial_record(const fa_model_t *m)
+{
+    if (strcmp(m->initial_record, "auto") != 0) return strcmp(m->initial_record, "yes") == 0;
+    for (int i = 0; i < m->nspecies; i++) {
+        const fa_initial_t *in = &m->initial[i];
+        if (in->type != FA_INIT_FILE || !(fabs(in->found_time - m->t_start) <= 1e-9 * fmax(1.0, fabs(m->t_start))))
+            return 1;
+    }
+    return 0;
+}
 const fa_grid_t *fa_model_grid(const fa_model_t *m) { return m->grid; }
 int fa_model_species(const fa_model_t *m) { return m->nspecies; }
 const char *fa_model_species_name(const fa_model_t *m, int i) { return m->names[i]; }

@@ -22,6 +22,7 @@ typedef struct {
     char *path;       /* file */
     int file_species; /* file: 0-based species in the file */
     int has_time;     /* file: time given (else last record) */
+    double found_time; /* file: the time of the record used */
     /* barenblatt: from the species' self kernel */
     double kappa, s;
 } fa_initial_t;
@@ -46,6 +47,10 @@ const fa_initial_t *fa_model_initial_spec(const fa_model_t *m, int i);
 /* Free grids: the share of a species' mass in the box's outermost cell layers beyond which the
  * whole-space solution is no longer represented ([grid] edge_fraction). */
 double fa_model_edge_fraction(const fa_model_t *m);
+
+/* Should a run write its initial state as its first record? ([output] initial_record: yes, no,
+ * or auto: unless every species starts from a run file's record at [time] start.) */
+int fa_model_writes_initial_record(const fa_model_t *m);
 
 /* Initial profiles (initial.c): table lookup by name, and cell averages on the local slab. */
 int fa_initial_lookup(const char *name);

@@ -80,20 +80,24 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     }
     if (!rc) {
         if (opt->append) {
-            rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued") : fa_output_append(path, m, &out);
+            rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued (the kinetic model's state "
+                                    "is not in the file)")
+                         : fa_output_append(path, m, &out);
             if (!rc && opt->config_text) rc = fa_output_set_note(out, "config", opt->config_text);
         }
         else rc = kinetic ? fa_output_create_kinetic(path, m, fa_model_kinetic_options(m)->epsilon, &out)
                           : fa_output_create(path, m, &out);
+        if (!rc) rc = fa_output_add_history(out, opt->history ? opt->history : "fracagg " FA_VERSION " library (fa_run)");
     }
     if (rc) goto done;
     fa_solver_set_progress(s, opt->progress, opt->progress_user);
-    if (opt->interrupt) fa_solver_watch_flag(s, opt->interrupt);
-    if (c && opt->interrupt) fa_kinetic_watch_flag(c->k, opt->interrupt);
     for (int i = 0; i < N; i++) mass0[i] = fa_diag_mass(grid, fa_solver_density(s, i));
     fa_log(FA_LOG_INFO, "run: %d species on a %dD grid of %ld cells, t = %g .. %g, %d records -> %s", N,
            fa_grid_dim(grid), fa_grid_total_cells(grid), fa_model_t_start(m), fa_model_t_end(m), nout, path);
-    if (opt->append) t_written = fa_model_t_start(m);
+    /* the initial state is a record unless it is one already: appending, or (initial_record =
+     * auto) continuing a run file's record into a new file, whose concatenation with the first
+     * would repeat that time */
+    if (opt->append || !fa_model_writes_initial_record(m)) t_written = fa_model_t_start(m);
     else if ((rc = write_state(out, &rec, s, m, c))) goto done;
     else t_written = rec.time;
     for (int k = 1; k < nout; k++) {

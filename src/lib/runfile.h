@@ -1,21 +1,26 @@
-/* Run files inside the library (io.c). */
+/* Run files inside the library: the readers' and the limit file's internal interface
+ * (runfile_read.c, limitfile.c; the public part is io.h, the layout runfile_schema.h). */
 #ifndef FA_RUNFILE_H
 #define FA_RUNFILE_H
 
 #include "grid_internal.h"
 
 /* Can species `species` of run file `path` at `time` (or its last record) be read onto grid g?
- * FA_EIO / FA_EFORMAT with a message otherwise. */
-int fa_runfile_check(const char *path, int species, int has_time, double time, const fa_grid_t *g);
+ * FA_EIO / FA_EFORMAT with a message otherwise; the record's time in *found (may be NULL). */
+int fa_runfile_check(const char *path, int species, int has_time, double time, const fa_grid_t *g, double *found);
 /* Open a run file for reading: only a regular file (a FIFO or a terminal would block), errors
  * naming the path. */
 int fa_runfile_open(const char *path, int *ncid);
+/* The H^s series of order s (verify-hs; hsverify.h). */
+int fa_runfile_hs_series(const char *path, double s, fa_hs_series_t *out);
 
-/* Files of small-inertia sweeps: eps is the record dimension. series[q] are [time][species]
- * arrays of w1, modulated_energy, modulated_kinetic, modulated_interaction. */
+/* Files of small-inertia sweeps: one column per epsilon. series[q] are [time][species] arrays
+ * of w1, modulated_energy, modulated_kinetic, modulated_interaction. history: the command
+ * line, or NULL. */
 typedef struct fa_limitfile fa_limitfile_t;
-int fa_limitfile_create(const char *path, const fa_model_t *m, fa_limitfile_t **out);
-int fa_limitfile_write(fa_limitfile_t *f, long row, const fa_limit_row_t *r, const double *const series[4]);
+int fa_limitfile_create(const char *path, const fa_model_t *m, const double *eps, int neps, const char *history,
+                        fa_limitfile_t **out);
+int fa_limitfile_write(fa_limitfile_t *f, long col, const fa_limit_row_t *r, const double *const series[4]);
 int fa_limitfile_close(fa_limitfile_t *f);
 
 #endif

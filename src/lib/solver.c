@@ -183,7 +183,6 @@ void fa_solver_free(fa_solver_t *s)
 
 int fa_solver_advance(fa_solver_t *s, double tout) { return fa_integrator_advance(s->it, tout); }
 void fa_solver_interrupt(fa_solver_t *s) { fa_integrator_interrupt(s->it); }
-void fa_solver_watch_flag(fa_solver_t *s, volatile sig_atomic_t *flag) { fa_integrator_watch(s->it, flag); }
 double fa_solver_time(const fa_solver_t *s) { return fa_integrator_time(s->it); }
 double *fa_solver_density(fa_solver_t *s, int i) { return fa_integrator_state(s->it) + i * s->nloc; }
 const fa_solver_options_t *fa_solver_options(const fa_solver_t *s) { return &s->opt; }
