@@ -20,7 +20,7 @@ static double *table(const fa_kernel_t *K, const fa_grid_layout_t *g)
     long slow = g->dim == 1 ? N0 : g->dim == 2 ? N1 : N2;
     double *W = calloc((size_t)tot, sizeof(double)), *t = malloc((size_t)tot * sizeof(double));
     for (int q = 0; q < K->nterms; q++) {
-        if (fa_kernel_term_cell_integrals(&K->term[q], g->dim, g->h, g->n, 0, slow, t)) {
+        if (fa_kernel_term_cell_integrals(&K->term[q], g->dim, g->h, g->n, 0, slow, 1, t)) {
             fprintf(stderr, "hard error: %s\n", fa_last_error());
             exit(99);
         }

@@ -7,7 +7,7 @@
  * table), the tolerance 64 eps: the quadrature's truncation is aimed at 1e-17, what is left is
  * rounding in sums of up to 32 terms per axis (nested) and in pow/exp/log; for exponentials
  * plus (r/l) eps, the condition number of e^(-r/l) in the rounded cell position. Timings of the
- * 3D 128^3 and 2D 2048^2 tables are printed, not checked. */
+ * 3D 128^3 and 2D 2048^2 tables (one thread) are printed, not checked. */
 #include "testlib.h"
 
 #include "internal.h"
@@ -79,7 +79,7 @@ static table_t table(const fa_kernel_term_t *t, int d, const double h[3], const 
         total *= T.N[a];
     }
     T.w = malloc(total * sizeof(double));
-    if (!T.w || fa_kernel_term_cell_integrals(t, d, T.h, T.n, 0, T.N[d - 1], T.w)) {
+    if (!T.w || fa_kernel_term_cell_integrals(t, d, T.h, T.n, 0, T.N[d - 1], 1, T.w)) {
         fprintf(stderr, "hard error: table of %s in %dD: %s\n", describe(t), d, fa_last_error());
         exit(99);
     }
@@ -548,7 +548,7 @@ static void test_symmetry(const fa_kernel_term_t *t, int d, const double h[3], c
     int same = 1;
     for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
         long p0 = cuts[c][0], p1 = cuts[c][1];
-        if (fa_kernel_term_cell_integrals(t, d, h, n, p0, p1, part)) exit(99);
+        if (fa_kernel_term_cell_integrals(t, d, h, n, p0, p1, 1, part)) exit(99);
         if (memcmp(part, T.w + p0 * plane, (size_t)(p1 - p0) * plane * sizeof(double))) same = 0;
     }
     tl_check(same, "%dD %s: planes [0,1), [1,%ld), [%ld,%ld), [%ld,%ld), [3,4), [%ld,%ld) as in the whole table", d,
@@ -563,16 +563,42 @@ static void test_errors(void)
     const long n[3] = {4, 4, 4};
     double out[8 * 8 * 8];
     fa_kernel_term_t r = riesz(2.5), p = power(-3), g = gaussian(0), ok = riesz(1), none = {.type = FA_KERNEL_NONE};
-    tl_check(fa_kernel_term_cell_integrals(&r, 2, h, n, 0, 8, out) == FA_EINVAL, "riesz alpha 2.5 in 2D: EINVAL");
-    tl_check(fa_kernel_term_cell_integrals(&p, 3, h, n, 0, 8, out) == FA_EINVAL, "power a = -3 in 3D: EINVAL");
-    tl_check(fa_kernel_term_cell_integrals(&g, 3, h, n, 0, 8, out) == FA_EINVAL, "gaussian length 0: EINVAL");
-    tl_check(fa_kernel_term_cell_integrals(&ok, 4, h, n, 0, 8, out) == FA_EINVAL, "dimension 4: EINVAL");
-    tl_check(fa_kernel_term_cell_integrals(&ok, 3, bad_h, n, 0, 8, out) == FA_EINVAL, "h = 0: EINVAL");
-    tl_check(fa_kernel_term_cell_integrals(&ok, 3, h, n, 2, 9, out) == FA_EINVAL, "planes past 2n: EINVAL");
+    tl_check(fa_kernel_term_cell_integrals(&r, 2, h, n, 0, 8, 1, out) == FA_EINVAL, "riesz alpha 2.5 in 2D: EINVAL");
+    tl_check(fa_kernel_term_cell_integrals(&p, 3, h, n, 0, 8, 1, out) == FA_EINVAL, "power a = -3 in 3D: EINVAL");
+    tl_check(fa_kernel_term_cell_integrals(&g, 3, h, n, 0, 8, 1, out) == FA_EINVAL, "gaussian length 0: EINVAL");
+    tl_check(fa_kernel_term_cell_integrals(&ok, 4, h, n, 0, 8, 1, out) == FA_EINVAL, "dimension 4: EINVAL");
+    tl_check(fa_kernel_term_cell_integrals(&ok, 3, bad_h, n, 0, 8, 1, out) == FA_EINVAL, "h = 0: EINVAL");
+    tl_check(fa_kernel_term_cell_integrals(&ok, 3, h, n, 2, 9, 1, out) == FA_EINVAL, "planes past 2n: EINVAL");
     for (int i = 0; i < 512; i++) out[i] = 1;
-    int zero = fa_kernel_term_cell_integrals(&none, 3, h, n, 0, 8, out) == FA_OK;
+    int zero = fa_kernel_term_cell_integrals(&none, 3, h, n, 0, 8, 1, out) == FA_OK;
     for (int i = 0; i < 512; i++) zero = zero && out[i] == 0;
     tl_check(zero, "type none: a table of zeros");
+}
+
+/* ---- threads ------------------------------------------------------------------------------ */
+
+/* On 2 threads the table is the one on 1, byte for byte: each entry is computed by one thread
+ * alone, whichever rows the dynamic schedule hands it. */
+static void test_threads(void)
+{
+    const double hs[2][3] = {{0.1, 0.1, 0.1}, {0.1, 0.05, 0.2}};
+    const long n[3] = {9, 9, 9};
+    fa_kernel_term_t terms[] = {riesz(0.8), power(1.5), morse(1, 0.4, 2, 0.15)};
+    size_t total = (size_t)18 * 18 * 18;
+    double *one = malloc(total * sizeof(double)), *two = malloc(total * sizeof(double));
+    if (!one || !two) exit(99);
+    int same = 1;
+    for (int s = 0; s < 2; s++)
+        for (size_t k = 0; k < sizeof terms / sizeof terms[0]; k++) {
+            if (fa_kernel_term_cell_integrals(&terms[k], 3, hs[s], n, 0, 18, 1, one) ||
+                fa_kernel_term_cell_integrals(&terms[k], 3, hs[s], n, 0, 18, 2, two))
+                exit(99);
+            if (memcmp(one, two, total * sizeof(double))) same = 0;
+        }
+    tl_check(same, "3D riesz 0.8, power 1.5, morse on 9^3 cells (equal and unequal h): 2 threads give the same "
+             "bytes as 1");
+    free(one);
+    free(two);
 }
 
 /* ---- timings (printed only) --------------------------------------------------------------- */
@@ -591,9 +617,9 @@ static void timings(void)
     /* wall time, and the process's CPU time (what a loaded machine still measures fairly) */
     for (size_t k = 0; k < sizeof terms / sizeof terms[0]; k++) {
         double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-        int rc3 = fa_kernel_term_cell_integrals(&terms[k], 3, h, n3, 0, 256, buf);
+        int rc3 = fa_kernel_term_cell_integrals(&terms[k], 3, h, n3, 0, 256, 1, buf);
         double w1 = now(CLOCK_MONOTONIC), c1 = now(CLOCK_PROCESS_CPUTIME_ID);
-        int rc2 = fa_kernel_term_cell_integrals(&terms[k], 2, h, n2, 0, 4096, buf);
+        int rc2 = fa_kernel_term_cell_integrals(&terms[k], 2, h, n2, 0, 4096, 1, buf);
         double w2 = now(CLOCK_MONOTONIC), c2 = now(CLOCK_PROCESS_CPUTIME_ID);
         if (rc3 || rc2) exit(99);
         printf("   timing %-22s 3D 128^3 (256^3 table) %.3f s (cpu %.3f s), 2D 2048^2 (4096^2 table) %.3f s (cpu %.3f s)\n",
@@ -653,6 +679,7 @@ int main(void)
         test_symmetry(&sym[k], 3, uns, s3);
     }
     test_errors();
+    test_threads();
     timings();
     return tl_exit();
 }

@@ -26,7 +26,7 @@ static const cli_command_t commands[] = {
      "      --set S.K=V       override a configuration key (repeatable), e.g. --set grid.cells=256\n"
      "  -q, --quiet           no progress and no summary\n"
      "  -v, --verbose         solver statistics and details on standard error\n"},
-    {"bench", cmd_bench, "[--dim D] [--cells N] [--species S] [--threads T] [--reps R] [--measure|--estimate] [--scheme S] [--limiter L]",
+    {"bench", cmd_bench, "[--dim D] [--cells N] [--species S] [--threads T] [--reps R] [--measure|--estimate] [--scheme S] [--limiter L] [--boundary B]",
      "Time one right-hand side against its lower bound (S r2c + c2r FFT pairs).",
      "  --dim D          space dimension (default 2)\n"
      "  --cells N        cells per axis (default 256)\n"
@@ -35,7 +35,9 @@ static const cli_command_t commands[] = {
      "  --reps R         timed repetitions, medians reported (default 21)\n"
      "  --measure, --estimate   FFTW planner (default: as fft_planning = auto, measure from\n"
      "                   2^18 cells up)\n"
-     "  --scheme S, --limiter L   as in [solver]\n"},
+     "  --scheme S, --limiter L   as in [solver]\n"
+     "  --boundary B     periodic (default) or free: the whole space, whose transforms are of the\n"
+     "                   zero-padded grid (the FFT limit is then that of those transforms)\n"},
     {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
      "Run the kinetic model of [kinetic] beside the macroscopic one: W1 and modulated energy.",
      "  -o, --output FILE     run file to write (holds rho and rho_kinetic, momentum, w1,\n"

@@ -1,32 +1,18 @@
-/* Configuration store: INI parsing through libinih, --set overrides, validation against the
- * table of keys (config_keys.c). Every entry remembers where it came from (file and line), so
- * each complaint points at the line to fix. */
-#include "internal.h"
+/* Configuration store: the entries, --set overrides, typed access and serialisation. Every
+ * entry remembers where it came from (file and line), so each complaint points at the line to
+ * fix. INI parsing through libinih is in config_read.c, validation against the table of keys
+ * (config_keys.c) in config_validate.c; the shared state in config_private.h. */
+#include "config_private.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *section, *key, *value;
-    int line;      /* 0 = command line */
-    char *where;   /* "file:line" or "--set section.key" */
-    char *section_where; /* "file:line" of the section's header, or as where */
-} entry_t;
-
-struct fa_config {
-    char *name;     /* file path or given name */
-    char *text;     /* source text as read */
-    entry_t *e;
-    int n, cap;
-};
-
 /* ---- the store --------------------------------------------------------------------- */
 
-static entry_t *find(const fa_config_t *c, const char *section, const char *key)
+entry_t *fa_config_entry(const fa_config_t *c, const char *section, const char *key)
 {
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, key) == 0)
@@ -34,10 +20,10 @@ static entry_t *find(const fa_config_t *c, const char *section, const char *key)
     return NULL;
 }
 
-static int set_entry(fa_config_t *c, const char *section, const char *key, const char *value,
-                     int line, const char *where, const char *section_where)
+int fa_config_set_entry(fa_config_t *c, const char *section, const char *key, const char *value,
+                        int line, const char *where, const char *section_where)
 {
-    entry_t *e = find(c, section, key);
+    entry_t *e = fa_config_entry(c, section, key);
     if (e) {
         char *v = fa_strdup(value), *w = fa_strdup(where);
         if (!v || !w) {
@@ -94,7 +80,7 @@ void fa_config_free(fa_config_t *c)
     free(c);
 }
 
-static fa_config_t *config_new(const char *name)
+fa_config_t *fa_config_new(const char *name)
 {
     fa_config_t *c = fa_calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -109,12 +95,12 @@ static fa_config_t *config_new(const char *name)
 int fa_config_copy(const fa_config_t *src, fa_config_t **out)
 {
     *out = NULL;
-    fa_config_t *c = config_new(src->name);
+    fa_config_t *c = fa_config_new(src->name);
     if (!c) return FA_ENOMEM;
     if (src->text && !(c->text = fa_strdup(src->text))) goto fail;
     for (int i = 0; i < src->n; i++) {
         const entry_t *e = &src->e[i];
-        if (set_entry(c, e->section, e->key, e->value, e->line, e->where, e->section_where)) goto fail;
+        if (fa_config_set_entry(c, e->section, e->key, e->value, e->line, e->where, e->section_where)) goto fail;
     }
     *out = c;
     return FA_OK;
@@ -127,13 +113,13 @@ const char *fa_config_name(const fa_config_t *c) { return c->name; }
 
 const char *fa_config_get(const fa_config_t *c, const char *section, const char *key)
 {
-    const entry_t *e = find(c, section, key);
+    const entry_t *e = fa_config_entry(c, section, key);
     return e ? e->value : NULL;
 }
 
 const char *fa_config_where(const fa_config_t *c, const char *section, const char *key)
 {
-    const entry_t *e = find(c, section, key);
+    const entry_t *e = fa_config_entry(c, section, key);
     if (e) return e->where;
     /* absent key: the section's header line, if the section exists */
     for (int i = 0; i < c->n; i++)
@@ -141,233 +127,7 @@ const char *fa_config_where(const fa_config_t *c, const char *section, const cha
     return c->name;
 }
 
-/* ---- INI parsing ------------------------------------------------------------------- */
-
-/* inih hands the reader a buffer of INI_MAX_LINE bytes (200 in Debian's build) for a line,
- * its newline and a NUL: lines hold at most INI_MAX_LINE - 2 characters. */
-#define FA_CONFIG_LINE_MAX (INI_MAX_LINE - 2)
-
-typedef struct {
-    fa_config_t *cfg;
-    const char *text; /* remaining input */
-    int line;         /* line number of the line last handed to inih */
-    int continuation; /* inih takes that line as the continuation of the last key's value */
-    int have_key;     /* inih's "previous name": a key line since the last section header */
-    int last;         /* entry of the last key line, -1 if none */
-    int too_long;     /* line number of an over-long line */
-    int header_line;  /* line of the last [section] header */
-    int error;        /* first error code from the handler */
-} parse_state_t;
-
-/* First of `chars` in s, or a ';' after whitespace (an inline comment), or the end: inih's
- * find_chars_or_comment. */
-static const char *until(const char *s, const char *chars)
-{
-    int was_space = 0;
-    while (*s && !strchr(chars, *s) && !(was_space && *s == ';')) was_space = isspace((unsigned char)*s++);
-    return s;
-}
-
-/* inih reader over an in-memory text: hands out one line at a time, counting lines so that
- * the handler knows where each key is (Debian's libinih is built without line numbers), and
- * classifying each line as inih will: a non-blank, non-comment line that starts with
- * whitespace after a key line is a continuation. (inih passes a continuation to the handler
- * under a copy of the key cut to 49 characters, so the handler cannot tell by the name.) */
-static char *reader(char *str, int num, void *stream)
-{
-    parse_state_t *ps = stream;
-    if (ps->too_long || *ps->text == '\0') return NULL;
-    const char *nl = strchr(ps->text, '\n');
-    size_t len = nl ? (size_t)(nl - ps->text) + 1 : strlen(ps->text);
-    ps->line++;
-    /* at most FA_CONFIG_LINE_MAX characters besides the newline, also on a last line without
-     * one (which inih's buffer would take one longer): what is read can be written back */
-    size_t chars = len - (nl != NULL), most = (size_t)num - 2;
-    if (most > FA_CONFIG_LINE_MAX) most = FA_CONFIG_LINE_MAX;
-    if (chars > most) {
-        ps->too_long = ps->line;
-        return NULL;
-    }
-    memcpy(str, ps->text, len);
-    str[len] = '\0';
-    ps->text += len;
-    const char *p = str;
-    if (ps->line == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0) p += 3; /* inih skips a BOM */
-    const char *start = p;
-    while (isspace((unsigned char)*p)) p++;
-    ps->continuation = 0;
-    if (!*p || *p == ';' || *p == '#') return str; /* blank or comment */
-    if (p > start && ps->have_key) {
-        ps->continuation = 1;
-    } else if (*p == '[') { /* a header if ']' comes before a comment */
-        const char *q = until(p + 1, "]");
-        if (*q == ']') ps->header_line = ps->line, ps->have_key = 0;
-    } else { /* "key = value" if '=' or ':' comes before a comment */
-        const char *q = until(p, "=:");
-        if (*q == '=' || *q == ':') ps->have_key = 1;
-    }
-    return str;
-}
-
-static int handler(void *user, const char *section, const char *name, const char *value)
-{
-    parse_state_t *ps = user;
-    fa_config_t *c = ps->cfg;
-    if (ps->error) return 0;
-    if (ps->continuation && ps->last >= 0) {
-        /* an indented line continues the previous value; inih leaves a comment after ';'
-         * on such a line in the value: cut it as on the first line */
-        entry_t *e = &c->e[ps->last];
-        size_t len = strlen(value);
-        for (size_t i = 1; i < len; i++)
-            if (value[i] == ';' && isspace((unsigned char)value[i - 1])) {
-                len = i;
-                break;
-            }
-        while (len > 0 && isspace((unsigned char)value[len - 1])) len--;
-        char *v = fa_asprintf("%s%s%.*s", e->value, *e->value && len ? " " : "", (int)len, value);
-        if (!v) return ps->error = FA_ENOMEM, 0;
-        free(e->value);
-        e->value = v;
-        return 1;
-    }
-    if (!*name) { /* "= value": written back it would read as a continuation line */
-        ps->error = FA_ERROR(FA_ECONFIG, "%s:%d: [%s] '=' or ':' without a key before it", c->name, ps->line,
-                             section);
-        return 0;
-    }
-    entry_t *e = find(c, section, name);
-    if (e) {
-        ps->error = FA_ERROR(FA_ECONFIG, "%s:%d: [%s] %s: duplicate key (first set at %s)",
-                             c->name, ps->line, section, name, e->where);
-        return 0;
-    }
-    char where[1024], swhere[1024];
-    snprintf(where, sizeof where, "%s:%d", c->name, ps->line);
-    snprintf(swhere, sizeof swhere, "%s:%d", c->name, ps->header_line);
-    if (set_entry(c, section, name, value, ps->line, where, ps->header_line ? swhere : NULL))
-        return ps->error = FA_ENOMEM, 0;
-    ps->last = c->n - 1;
-    return 1;
-}
-
-/* A configuration must be text: no NUL bytes, no control characters but tab/CR/LF, and
- * valid UTF-8 (names and comments may be non-ASCII). Returns the offset of the first byte
- * that breaks this (with *utf8 telling which rule), or -1. */
-static long bad_text_byte(const char *buf, size_t len, int *utf8)
-{
-    *utf8 = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)buf[i];
-        if (ch == 0 || (ch < 32 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 127) return (long)i;
-        if (ch >= 0x80) { /* UTF-8 sequence */
-            int extra = ch >= 0xf0 && ch < 0xf5 ? 3 : ch >= 0xe0 ? 2 : ch >= 0xc2 && ch < 0xe0 ? 1 : -1;
-            if (ch >= 0xf5) extra = -1;
-            for (int k = 1; extra > 0 && k <= extra; k++)
-                if (i + (size_t)k >= len || ((unsigned char)buf[i + k] & 0xc0) != 0x80) extra = -1;
-            if (extra < 0) {
-                *utf8 = 1;
-                return (long)i;
-            }
-            i += (size_t)extra;
-        }
-    }
-    return -1;
-}
-
-static int check_text(const char *name, const char *buf, size_t len)
-{
-    int utf8;
-    long bad = bad_text_byte(buf, len, &utf8);
-    if (bad < 0) return FA_OK;
-    int line = 1;
-    for (long i = 0; i < bad; i++) line += buf[i] == '\n';
-    if (utf8)
-        return FA_ERROR(FA_ECONFIG, "%s:%d: not a text configuration file (invalid UTF-8 at offset %ld)",
-                        name, line, bad);
-    return FA_ERROR(FA_ECONFIG, "%s:%d: not a text configuration file (control byte 0x%02x at offset %ld)",
-                    name, line, (unsigned char)buf[bad], bad);
-}
-
-/* Parse INI text into a new configuration named `name` (the text kept if keep_text). */
-static int parse_text(const char *text, const char *name, int keep_text, fa_config_t **out)
-{
-    *out = NULL;
-    FA_TRY(check_text(name, text, strlen(text)));
-    fa_config_t *c = config_new(name);
-    if (!c) return FA_ENOMEM;
-    if (keep_text && !(c->text = fa_strdup(text))) {
-        fa_config_free(c);
-        return FA_ENOMEM;
-    }
-    parse_state_t ps = {.cfg = c, .text = text, .last = -1};
-    int rc = ini_parse_stream(reader, &ps, handler, &ps);
-    if (ps.error) {
-        fa_config_free(c);
-        return ps.error;
-    }
-    if (ps.too_long) {
-        fa_config_free(c);
-        return FA_ERROR(FA_ECONFIG, "%s:%d: line longer than %d characters", name, ps.too_long,
-                        FA_CONFIG_LINE_MAX);
-    }
-    if (rc != 0) {
-        fa_config_free(c);
-        return FA_ERROR(FA_ECONFIG,
-                        "%s:%d: syntax error (expected '[section]', 'key = value' or a comment)",
-                        name, rc);
-    }
-    *out = c;
-    return FA_OK;
-}
-
-int fa_config_read_string(const char *text, const char *name, fa_config_t **out)
-{
-    *out = NULL;
-    if (!text || !name) return FA_ERROR(FA_EINVAL, "fa_config_read_string: NULL argument");
-    return parse_text(text, name, 1, out);
-}
-
-int fa_config_read_file(const char *path, fa_config_t **out)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return FA_ERROR(FA_EIO, "cannot open configuration %s: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 4096) {
-            size_t ncap = cap ? 2 * cap : 8192;
-            if (ncap > ((size_t)64 << 20)) {
-                free(buf);
-                fclose(f);
-                return FA_ERROR(FA_ECONFIG, "%s: configuration larger than 64 MiB", path);
-            }
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return FA_ERROR(FA_ENOMEM, "out of memory reading %s", path);
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return FA_ERROR(FA_EIO, "cannot read configuration %s", path);
-    }
-    buf[len] = '\0';
-    int rc = check_text(path, buf, len);
-    if (rc == FA_OK) rc = fa_config_read_string(buf, path, out);
-    free(buf);
-    return rc;
-}
+/* ---- overrides: --set and the program ---------------------------------------------- */
 
 static char *trim(char *s)
 {
@@ -383,7 +143,7 @@ int fa_config_set(fa_config_t *c, const char *assignment)
 {
     /* the text rules of a file, and one line: no control characters, valid UTF-8 */
     int utf8;
-    long bad = bad_text_byte(assignment, strlen(assignment), &utf8);
+    long bad = fa_config_bad_text_byte(assignment, strlen(assignment), &utf8);
     if (bad < 0 && assignment[strcspn(assignment, "\r\n")]) bad = (long)strcspn(assignment, "\r\n");
     if (bad >= 0) /* the message shows the assignment up to the bad byte */
         return FA_ERROR(FA_ECONFIG, "--set %.*s...: %s (byte 0x%02x) at offset %ld", (int)bad, assignment,
@@ -417,7 +177,7 @@ int fa_config_set(fa_config_t *c, const char *assignment)
         goto done;
     }
     fa_config_t *back = NULL;
-    int prc = parse_text(text, "--set", 0, &back);
+    int prc = fa_config_parse_text(text, "--set", 0, &back);
     free(text);
     int same = prc == FA_OK && back->n == 1 && strcmp(back->e[0].section, section) == 0 &&
                strcmp(back->e[0].key, key) == 0 && strcmp(back->e[0].value, value) == 0;
@@ -435,7 +195,7 @@ int fa_config_set(fa_config_t *c, const char *assignment)
     }
     char where[512];
     snprintf(where, sizeof where, "--set %s.%s", section, key);
-    rc = set_entry(c, section, key, value, 0, where, NULL);
+    rc = fa_config_set_entry(c, section, key, value, 0, where, NULL);
 done:
     free(a);
     return rc;
@@ -446,7 +206,7 @@ int fa_config_set_value(fa_config_t *c, const char *section, const char *key, co
     if (!section[0] || !key[0]) return FA_ERROR(FA_EINVAL, "fa_config_set_value: empty section or key");
     char where[512];
     snprintf(where, sizeof where, "[%s] %s (set by the program)", section, key);
-    return set_entry(c, section, key, value, 0, where, NULL);
+    return fa_config_set_entry(c, section, key, value, 0, where, NULL);
 }
 
 int fa_config_remove_section(fa_config_t *c, const char *section)
@@ -468,238 +228,6 @@ int fa_config_remove_section(fa_config_t *c, const char *section)
     return FA_OK;
 }
 
-/* ---- validation -------------------------------------------------------------------- */
-
-/* Section patterns: plain names, "kernel.I.J" (also "kernel.I.J.T", term T >= 2 of K_IJ, with
- * the same keys), "initial.I". Returns the pattern and the 1-based indices (0 where none), or
- * NULL for an unknown section. */
-static const char *section_pattern(const char *section, long idx[3])
-{
-    static const char *plain[] = {"grid", "species", "time", "solver", "output", "kinetic"};
-    idx[0] = idx[1] = idx[2] = 0;
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-        if (strcmp(section, plain[i]) == 0) return plain[i];
-    const char *p;
-    char *end;
-    if (strncmp(section, "kernel.", 7) == 0) {
-        p = section + 7;
-        if (!isdigit((unsigned char)*p)) return NULL;
-        idx[0] = strtol(p, &end, 10);
-        if (*end != '.' || !isdigit((unsigned char)end[1])) return NULL;
-        idx[1] = strtol(end + 1, &end, 10);
-        if (*end == '.' && isdigit((unsigned char)end[1])) {
-            idx[2] = strtol(end + 1, &end, 10);
-            if (idx[2] < 2 || idx[2] > FA_KERNEL_MAX_TERMS) return NULL;
-        }
-        return *end ? NULL : "kernel.I.J";
-    }
-    if (strncmp(section, "initial.", 8) == 0) {
-        p = section + 8;
-        if (!isdigit((unsigned char)*p)) return NULL;
-        idx[0] = strtol(p, &end, 10);
-        return *end ? NULL : "initial.I";
-    }
-    return NULL;
-}
-
-static int word_in(const char *word, const char *list)
-{
-    size_t n = strlen(word);
-    for (const char *p = list; p && *p;) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && strncmp(p, word, n) == 0) return 1;
-        p = bar ? bar + 1 : NULL;
-    }
-    return 0;
-}
-
-static int edit_distance(const char *a, const char *b)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int d[64][64];
-    for (int i = 0; i <= la; i++) d[i][0] = i;
-    for (int j = 0; j <= lb; j++) d[0][j] = j;
-    for (int i = 1; i <= la; i++)
-        for (int j = 1; j <= lb; j++) {
-            int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-    return d[la][lb];
-}
-
-/* Row of the key table for (pattern, key) applicable to `type` (the section's type value,
- * or NULL). *known is set if the key exists for the pattern at all. */
-static const fa_config_key_t *lookup_key(const char *pattern, const char *key, const char *type,
-                                         int *known)
-{
-    int n;
-    const fa_config_key_t *k = fa_config_keys(&n);
-    *known = 0;
-    for (int i = 0; i < n; i++) {
-        if (strcmp(k[i].section, pattern) != 0 || strcmp(k[i].key, key) != 0) continue;
-        *known = 1;
-        if (!k[i].when || (type && word_in(type, k[i].when))) return &k[i];
-    }
-    return NULL;
-}
-
-static const char *suggest_key(const char *pattern, const char *key)
-{
-    int n, best = 3;
-    const char *s = NULL;
-    const fa_config_key_t *k = fa_config_keys(&n);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(k[i].section, pattern) != 0) continue;
-        int d = edit_distance(key, k[i].key);
-        if (d < best) best = d, s = k[i].key;
-    }
-    return s;
-}
-
-static int check_tokens(const entry_t *e, const fa_config_key_t *k, char *buf);
-
-/* Check one value against its row: count, type, range, choices. */
-static int check_value(const entry_t *e, const fa_config_key_t *k)
-{
-    char *buf = fa_strdup(e->value);
-    if (!buf) return FA_ENOMEM;
-    int rc = check_tokens(e, k, buf);
-    free(buf);
-    return rc;
-}
-
-static int check_tokens(const entry_t *e, const fa_config_key_t *k, char *buf)
-{
-    int count = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-        count++;
-        if (k->type == FA_KEY_INT || k->type == FA_KEY_REAL) {
-            char *end;
-            errno = 0;
-            double v;
-            if (k->type == FA_KEY_INT) {
-                long l = strtol(tok, &end, 10);
-                v = (double)l;
-            } else {
-                v = strtod(tok, &end);
-            }
-            if (*end || end == tok || errno == ERANGE || !isfinite(v))
-                return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' is not %s", e->where,
-                                e->section, e->key, e->value, tok,
-                                k->type == FA_KEY_INT ? "an integer" : "a real number");
-            int below = k->lo_open ? v <= k->lo : v < k->lo;
-            int above = k->hi_open ? v >= k->hi : v > k->hi;
-            if (below || above) {
-                char range[128];
-                if (isinf(k->hi))
-                    snprintf(range, sizeof range, "%s %g", k->lo_open ? ">" : ">=", k->lo);
-                else
-                    snprintf(range, sizeof range, "in %c%g, %g%c", k->lo_open ? '(' : '[', k->lo,
-                             k->hi, k->hi_open ? ')' : ']');
-                return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: %s must be %s", e->where,
-                                e->section, e->key, e->value, k->key, range);
-            }
-        } else if (k->type == FA_KEY_WORD && k->choices && !word_in(tok, k->choices)) {
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: must be one of %s", e->where,
-                            e->section, e->key, e->value, k->choices);
-        }
-    }
-    if (count < k->min_count || (k->max_count && count > k->max_count)) {
-        if (k->max_count == 1)
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: expected one value", e->where,
-                            e->section, e->key, e->value);
-        return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: expected %d to %d values, got %d",
-                        e->where, e->section, e->key, e->value, k->min_count,
-                        k->max_count ? k->max_count : 99, count);
-    }
-    return FA_OK;
-}
-
-int fa_config_validate(const fa_config_t *c)
-{
-    long idx[3];
-    /* 1. every entry: known section, known key, applicable, well-formed value */
-    for (int i = 0; i < c->n; i++) {
-        const entry_t *e = &c->e[i];
-        const char *pattern = section_pattern(e->section, idx);
-        if (!pattern)
-            return FA_ERROR(FA_ECONFIG,
-                            "%s: unknown section [%s] (known: grid, species, kernel.I.J, kernel.I.J.T "
-                            "(T = 2..%d), initial.I, time, solver, output, kinetic)",
-                            e->section_where, e->section, FA_KERNEL_MAX_TERMS);
-        const char *type = fa_config_get(c, e->section, "type");
-        int known;
-        const fa_config_key_t *k = lookup_key(pattern, e->key, type, &known);
-        if (!known) {
-            const char *s = suggest_key(pattern, e->key);
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] unknown key '%s'%s%s%s", e->where, e->section,
-                            e->key, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
-        }
-        if (!k) {
-            if (!type) continue; /* reported below as a missing type */
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] key '%s' does not apply to type = %s",
-                            e->where, e->section, e->key, type);
-        }
-        FA_TRY(check_value(e, k));
-    }
-    /* 2. required sections */
-    static const char *required_sections[] = {"grid", "time"};
-    for (size_t s = 0; s < 2; s++) {
-        int found = 0;
-        for (int i = 0; i < c->n && !found; i++)
-            found = strcmp(c->e[i].section, required_sections[s]) == 0;
-        if (!found)
-            return FA_ERROR(FA_ECONFIG, "%s: missing section [%s]", c->name, required_sections[s]);
-    }
-    /* 3. species count and indices */
-    long nsp = 1;
-    if (fa_config_get(c, "species", "count")) nsp = strtol(fa_config_get(c, "species", "count"), NULL, 10);
-    for (int i = 0; i < c->n; i++) {
-        const entry_t *e = &c->e[i];
-        const char *pattern = section_pattern(e->section, idx);
-        int nidx = strcmp(pattern, "kernel.I.J") == 0 ? 2 : strcmp(pattern, "initial.I") == 0;
-        for (int a = 0; a < nidx; a++)
-            if (idx[a] < 1 || idx[a] > nsp)
-                return FA_ERROR(FA_ECONFIG,
-                                "%s: [%s] species index %ld out of range 1..%ld ([species] count = %ld)",
-                                e->section_where, e->section, idx[a], nsp, nsp);
-    }
-    for (long s = 1; s <= nsp; s++) {
-        char sec[64];
-        snprintf(sec, sizeof sec, "initial.%ld", s);
-        if (!fa_config_get(c, sec, "type"))
-            return FA_ERROR(FA_ECONFIG, "%s: [%s] missing required key 'type' (every species needs initial data)",
-                            fa_config_where(c, sec, "type"), sec);
-    }
-    /* 4. required keys of every present section, for its type */
-    int n;
-    const fa_config_key_t *k = fa_config_keys(&n);
-    for (int i = 0; i < c->n; i++) {
-        const entry_t *e = &c->e[i];
-        int first = 1; /* check each section once, at its first entry */
-        for (int j = 0; j < i && first; j++) first = strcmp(c->e[j].section, e->section) != 0;
-        if (!first) continue;
-        const char *pattern = section_pattern(e->section, idx);
-        const char *type = fa_config_get(c, e->section, "type");
-        for (int r = 0; r < n; r++) {
-            if (!k[r].required || strcmp(k[r].section, pattern) != 0) continue;
-            if (k[r].when && (!type || !word_in(type, k[r].when))) continue;
-            if (!fa_config_get(c, e->section, k[r].key))
-                return FA_ERROR(FA_ECONFIG, "%s: [%s] missing required key '%s'%s%s", e->section_where,
-                                e->section, k[r].key, type ? " for type = " : "", type ? type : "");
-        }
-    }
-    /* 5. exclusive keys */
-    if (fa_config_get(c, "time", "outputs") && fa_config_get(c, "time", "output_every"))
-        return FA_ERROR(FA_ECONFIG, "%s: [time] give either outputs or output_every, not both",
-                        fa_config_where(c, "time", "output_every"));
-    return FA_OK;
-}
-
 /* ---- typed access ------------------------------------------------------------------ */
 
 const char *fa_config_value(const fa_config_t *c, const char *section, const char *key)
@@ -707,10 +235,10 @@ const char *fa_config_value(const fa_config_t *c, const char *section, const cha
     const char *v = fa_config_get(c, section, key);
     if (v) return v;
     long idx[3];
-    const char *pattern = section_pattern(section, idx);
+    const char *pattern = fa_config_section_pattern(section, idx);
     if (!pattern) return NULL;
     int known;
-    const fa_config_key_t *k = lookup_key(pattern, key, fa_config_get(c, section, "type"), &known);
+    const fa_config_key_t *k = fa_config_lookup_key(pattern, key, fa_config_get(c, section, "type"), &known);
     return k ? k->deflt : NULL;
 }
 

@@ -29,10 +29,11 @@ static const fa_config_key_t keys[] = {
      "periodic: the box is the torus; free: the whole space R^d, densities zero outside the box, "
      "aperiodic potentials (zero-padded FFTs of cell-integrated kernels), no flux through the box's "
      "faces; the run stops when a density reaches the box edge (edge_fraction)"},
-    {"grid", "edge_fraction", FA_KEY_REAL, SCALAR, NULL, 0, "1e-5", NULL, 0.0, 1.0, 1, 1,
+    {"grid", "edge_fraction", FA_KEY_REAL, SCALAR, NULL, 0, "1e-4", NULL, 0.0, 1.0, 1, 1,
      "boundary = free: stop the run (exit 3, file complete up to the last good record) when the mass "
      "in the two outermost cell layers exceeds this fraction of a species' mass (the faces hold back at "
-     "most that much: far below the grid's L1 error; a scheme's tails ahead of a front carry ~1e-6)"},
+     "most that much: far below a grid's L1 error; a scheme's tails ahead of a front carry 1e-6 to 1e-5 "
+     "of the mass a few cells out)"},
 
     {"species", "count", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 64),
      "number of species N"},

@@ -15,8 +15,12 @@
  * Every entry is accurate to about 1e-14 relative to int_{C_0} |K(q o h - y)| dy (for morse:
  * to the same integral of the sum of the two exponentials' magnitudes). A term of type none
  * gives zeros. FA_EINVAL for bad arguments (d, h, n, planes, the term's parameters),
- * FA_ENOMEM if scratch cannot be allocated. */
+ * FA_ENOMEM if scratch cannot be allocated.
+ *
+ * The quadrature of the radial terms runs on at most `threads` OpenMP threads (<= 1: the
+ * calling thread only; a library uses the threads it is given, [solver] threads, not every
+ * core). The result is the same to the bit for any count. */
 int fa_kernel_term_cell_integrals(const fa_kernel_term_t *t, int d, const double h[3], const long n[3],
-                                  long p0, long p1, double *out);
+                                  long p0, long p1, int threads, double *out);
 
 #endif

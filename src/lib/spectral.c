@@ -5,7 +5,7 @@
  *   (exact for the periodised kernel by Poisson summation);
  * - free grids: the DFT of the table of cell-integrated kernel values W(q) on the padded grid
  *   (kernel_table.c), so that Phi = IDFT(W^ rho^)/N is the acyclic sum Phi_m = sum_n W(m - n)
- *   rho_n on the box (the cyclic convolution on twice the box cannot wrap).
+ *   rho_n on the box (the cyclic convolution on a grid of at least twice the box cannot wrap).
  *
  * Either way every operation below is the same formula on the transform's coefficients. */
 #include "spectral_internal.h"
@@ -64,22 +64,25 @@ static int kernel_equal(const fa_kernel_t *a, const fa_kernel_t *b)
 #define FA_KERNEL_SUMS_UNROLLED 4
 
 /* A free grid's table of K_ij: the sum of its terms' cell integrals on planes [p0, p1) of the
- * padded grid (fa_fft_table_fn). */
+ * padded grid of N_a points per axis (fa_fft_table_fn). The cell-integral tables hold W(q) for
+ * q_a in [-N_a/2, N_a/2 - 1] in wrap-around order: the N_a-point table of N_a/2 cells (N_a is
+ * even); the acyclic sum needs |q_a| <= n_a - 1 <= N_a/2 - 1 only. */
 typedef struct {
     const fa_kernel_t *K;
     const fa_grid_layout_t *g;
+    long half[3];  /* N_a / 2 */
     double *tmp;
+    int threads; /* the quadrature's, sp->threads */
 } table_fill_t;
 
 static int fill_table(void *user, long p0, long p1, double *table)
 {
     table_fill_t *t = user;
     const fa_grid_layout_t *g = t->g;
-    long count = (p1 - p0) * (g->dim > 1 ? 2 * g->n[0] : 1) * (g->dim > 2 ? 2 * g->n[1] : 1);
-    if (g->dim == 1) count = p1 - p0;
+    long count = (p1 - p0) * (g->dim > 1 ? 2 * t->half[0] : 1) * (g->dim > 2 ? 2 * t->half[1] : 1);
     for (int q = 0; q < t->K->nterms; q++) {
         double *dst = q == 0 ? table : t->tmp;
-        FA_TRY(fa_kernel_term_cell_integrals(&t->K->term[q], g->dim, g->h, g->n, p0, p1, dst));
+        FA_TRY(fa_kernel_term_cell_integrals(&t->K->term[q], g->dim, g->h, t->half, p0, p1, t->threads, dst));
         if (q > 0)
             for (long c = 0; c < count; c++) table[c] += dst[c];
     }
@@ -100,7 +103,8 @@ static int kernel_multiplier(fa_spectral_t *sp, const fa_kernel_t *K, double *m)
     const long *nt = fa_fft_points(sp->fft);
     long plane = sp->g->dim == 1 ? 1 : sp->g->dim == 2 ? nt[0] : nt[0] * nt[1];
     long slabmax = nt[sp->g->dim - 1];
-    table_fill_t t = {K, sp->g, NULL};
+    table_fill_t t = {K, sp->g, {nt[0] / 2, nt[1] / 2, nt[2] / 2}, NULL, sp->threads};
+    for (int a = sp->g->dim; a < 3; a++) t.half[a] = 1;
     if (K->nterms > 1 && !(t.tmp = fftw_malloc((size_t)(plane * slabmax) * sizeof(double))))
         return FA_ERROR(FA_ENOMEM, "out of memory for a kernel table");
     int rc = fa_fft_forward_table(sp->fft, fill_table, &t, sp->work);

@@ -1,9 +1,12 @@
 /* The FFTs of a grid's fields: periodic (the grid's own transform) or free (zero-padded to
  * twice the box per axis), serial or distributed. See transform.h.
  *
- * Free grids, serially, skip the zero blocks of the padded field (a pruned transform, built
- * from one-dimensional FFTW plans over the axes in turn). The field occupies the first n_a of
- * the 2 n_a points per axis; the forward transform along x runs only over the rows that hold
+ * Free grids are padded to N_a >= 2 n_a points per axis: the smallest even product of 2, 3, 5
+ * and 7 that is (a cyclic convolution of length N >= 2n - 1 is the acyclic one on n points;
+ * FFTW is several times slower on lengths with large prime factors, e.g. 2 * 37).
+ * Serially the zero blocks of the padded field are skipped (a pruned transform, built from
+ * one-dimensional FFTW plans over the axes in turn). The field occupies the first n_a of the
+ * N_a points per axis; the forward transform along x runs only over the rows that hold
  * data (n1 n2 of the 4 n1 n2 in 3D), along y only over the planes that hold data, along z over
  * everything; the inverse needs the same rows at the end, so it runs the axes the other way
  * round with the same savings. Work, against a full padded transform: 3/4 in 2D, 7/12 in 3D.
@@ -47,8 +50,8 @@ struct fa_fft {
     fftw_plan fx, fy, fz, bz, by, bx;
     double *R;         /* data rows, 2 n0 each, upper half zero */
     double *Rout;      /* the inverse's rows (c2r writes all 2 n0: R's zeros must stay) */
-    fftw_complex *A;   /* after x: [n2][2 n1][n0 + 1], rows y >= n1 zero */
-    fftw_complex *S;   /* 3D after y: [2 n2][2 n1][n0 + 1], planes z >= n2 zero */
+    fftw_complex *A;   /* after x: [n2][N1][N0/2 + 1], rows y >= n1 zero */
+    fftw_complex *S;   /* 3D after y: [N2][N1][N0/2 + 1], planes z >= n2 zero */
     /* distributed */
     long tr_start, tr_count;  /* local slab of the transposed spectrum */
     long pad_start, pad_count; /* free: local slab of the padded slow axis */
@@ -120,6 +123,17 @@ static int build_tables(fa_fft_t *f)
     return FA_OK;
 }
 
+/* The padded length of a free axis of n cells: the smallest even 7-smooth number >= 2n. */
+static long padded_length(long n)
+{
+    for (long m = 2 * n;; m += 2) {
+        long r = m;
+        for (int p = 2; p <= 7; p++)
+            while (r % p == 0) r /= p;
+        if (r == 1) return m;
+    }
+}
+
 /* ---- plans ------------------------------------------------------------------------- */
 
 static fftw_iodim io(long n, long is, long os) { return (fftw_iodim){(int)n, (int)is, (int)os}; }
@@ -129,23 +143,23 @@ static int plan_free_serial(fa_fft_t *f, unsigned flags)
 {
     const fa_grid_layout_t *g = f->g;
     int d = g->dim;
-    long n0 = g->n[0], n1 = g->n[1], n2 = g->n[2], m0 = n0 + 1, N1 = f->nt[1], N2 = f->nt[2];
+    long n1 = g->n[1], n2 = g->n[2], N0 = f->nt[0], m0 = N0 / 2 + 1, N1 = f->nt[1], N2 = f->nt[2];
     long rows = n1 * n2;
-    f->R = fftw_malloc((size_t)(rows * 2 * n0) * sizeof(double));
-    f->Rout = fftw_malloc((size_t)(rows * 2 * n0) * sizeof(double));
+    f->R = fftw_malloc((size_t)(rows * N0) * sizeof(double));
+    f->Rout = fftw_malloc((size_t)(rows * N0) * sizeof(double));
     f->A = fftw_malloc((size_t)(n2 * N1 * m0) * sizeof(fftw_complex));
     if (d == 3) f->S = fftw_malloc((size_t)(N2 * N1 * m0) * sizeof(fftw_complex));
     if (!f->R || !f->Rout || !f->A || (d == 3 && !f->S)) return FA_ERROR(FA_ENOMEM, "out of memory for padded transforms");
     fftw_complex *F = f->cwork; /* a spectrum array: plans are made on it, run on others */
-    fftw_iodim x = io(2 * n0, 1, 1);
+    fftw_iodim x = io(N0, 1, 1);
     if (d == 1) {
         f->fx = fftw_plan_guru_dft_r2c(1, &x, 0, NULL, f->R, F, flags);
         f->bx = fftw_plan_guru_dft_c2r(1, &x, 0, NULL, F, f->Rout, flags);
         return f->fx && f->bx ? FA_OK : FA_EFFTW;
     }
     if (d == 2) {
-        fftw_iodim hx = io(n1, 2 * n0, m0), y = io(N1, m0, m0), hy = io(m0, 1, 1);
-        fftw_iodim hbx = io(n1, m0, 2 * n0);
+        fftw_iodim hx = io(n1, N0, m0), y = io(N1, m0, m0), hy = io(m0, 1, 1);
+        fftw_iodim hbx = io(n1, m0, N0);
         f->fx = fftw_plan_guru_dft_r2c(1, &x, 1, &hx, f->R, f->A, flags);
         f->fy = fftw_plan_guru_dft(1, &y, 1, &hy, f->A, F, FFTW_FORWARD, flags);
         f->by = fftw_plan_guru_dft(1, &y, 1, &hy, F, F, FFTW_BACKWARD, flags);
@@ -153,10 +167,10 @@ static int plan_free_serial(fa_fft_t *f, unsigned flags)
         return f->fx && f->fy && f->by && f->bx ? FA_OK : FA_EFFTW;
     }
     long P = N1 * m0; /* a z-plane of the spectrum */
-    fftw_iodim hx[2] = {io(n2, n1 * 2 * n0, P), io(n1, 2 * n0, m0)};
+    fftw_iodim hx[2] = {io(n2, n1 * N0, P), io(n1, N0, m0)};
     fftw_iodim y = io(N1, m0, m0), hy[2] = {io(n2, P, P), io(m0, 1, 1)};
     fftw_iodim z = io(N2, P, P), hz = io(P, 1, 1);
-    fftw_iodim hbx[2] = {io(n2, P, n1 * 2 * n0), io(n1, m0, 2 * n0)};
+    fftw_iodim hbx[2] = {io(n2, P, n1 * N0), io(n1, m0, N0)};
     f->fx = fftw_plan_guru_dft_r2c(1, &x, 2, hx, f->R, f->A, flags);
     f->fy = fftw_plan_guru_dft(1, &y, 2, hy, f->A, f->S, FFTW_FORWARD, flags);
     f->fz = fftw_plan_guru_dft(1, &z, 1, &hz, f->S, F, FFTW_FORWARD, flags);
@@ -218,8 +232,8 @@ int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t *
     int free_grid = g->boundary == FA_BOUNDARY_FREE;
     f->kind = g->distributed ? (free_grid ? FREE_MPI : PERIODIC_MPI) : (free_grid ? FREE_SERIAL : PERIODIC_SERIAL);
     for (int a = 0; a < 3; a++) {
-        f->nt[a] = a < g->dim && free_grid ? 2 * g->n[a] : g->n[a];
-        f->Lt[a] = a < g->dim && free_grid ? 2 * g->L[a] : g->L[a];
+        f->nt[a] = a < g->dim && free_grid ? padded_length(g->n[a]) : g->n[a];
+        f->Lt[a] = a < g->dim && free_grid ? (double)f->nt[a] * g->h[a] : g->L[a];
     }
     int rc = FA_OK;
     size_t nreal = (size_t)g->nlocal; /* rin */
@@ -273,8 +287,8 @@ int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t *
                         fa_fft_total_points(f));
     }
     if (f->kind == FREE_SERIAL) {
-        long n0 = g->n[0], rows = g->n[1] * g->n[2], N1 = f->nt[1], m0 = n0 + 1;
-        memset(f->R, 0, (size_t)(rows * 2 * n0) * sizeof(double));
+        long rows = g->n[1] * g->n[2], N1 = f->nt[1], m0 = f->nt[0] / 2 + 1;
+        memset(f->R, 0, (size_t)(rows * f->nt[0]) * sizeof(double));
         memset(f->A, 0, (size_t)(g->n[2] * N1 * m0) * sizeof(fftw_complex));
         if (f->S) memset(f->S, 0, (size_t)(f->nt[2] * N1 * m0) * sizeof(fftw_complex));
     }
@@ -358,7 +372,7 @@ void fa_fft_forward(fa_fft_t *f, const double *field, fftw_complex *out)
         fftw_execute_dft_r2c(f->r2c, (double *)field, out); /* out-of-place r2c keeps its input */
         return;
     case FREE_SERIAL:
-        rows_in(field, g->n[0], g->n[1] * g->n[2], f->R, 2 * g->n[0]);
+        rows_in(field, g->n[0], g->n[1] * g->n[2], f->R, f->nt[0]);
         if (g->dim == 1) {
             fftw_execute_dft_r2c(f->fx, f->R, out);
         } else if (g->dim == 2) {
@@ -402,7 +416,7 @@ void fa_fft_inverse(fa_fft_t *f, fftw_complex *in, double *field)
         if (g->dim == 3) fftw_execute_dft(f->bz, in, in);
         if (g->dim >= 2) fftw_execute_dft(f->by, in, in);
         fftw_execute_dft_c2r(f->bx, in, f->Rout);
-        rows_out(f->Rout, 2 * g->n[0], g->n[0], g->n[1] * g->n[2], field);
+        rows_out(f->Rout, f->nt[0], g->n[0], g->n[1] * g->n[2], field);
         return;
 #ifdef FA_HAVE_MPI
     case PERIODIC_MPI: {

@@ -15,7 +15,7 @@ typedef struct fa_fft fa_fft_t;
 int fa_fft_create(const fa_grid_t *g, const fa_fft_options_t *opt, fa_fft_t **out);
 void fa_fft_free(fa_fft_t *f);
 
-/* The transform grid: points per axis (n, or 2n padded) and its box (L, or 2L). */
+/* The transform grid: points per axis (n; free grids N >= 2n, padded) and its box (L; N h). */
 const long *fa_fft_points(const fa_fft_t *f);
 const double *fa_fft_box(const fa_fft_t *f);
 double fa_fft_total_points(const fa_fft_t *f); /* the inverse's normalisation */
