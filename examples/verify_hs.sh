@@ -24,13 +24,14 @@
 # (C depends on the kernels).
 #
 # Discretisation: box [-pi, pi)^d, the central scheme (fourth-order face values, central flux,
-# no limiter: the only scheme here whose H^4/H^5 norms converge, doc/manual.md section 6), CVODE
+# no limiter: the only scheme here whose H^4/H^5 norms converge, doc/manual.md section 2 and
+# doc/theory/hs-check.md section 8), CVODE
 # BDF at rtol 1e-10. Every run ends before its aggregate reaches the grid scale.
 #
 # What it prints: a table per dimension (C_emp against amplitude and against the other data,
 # C_emp/C, max y/y0, top-third share, pass/fail) and a summary; exit 0 when every check holds
-# and every control behaves, 1 otherwise. What it does not prove: see doc/manual.md section 6
-# (a finite set of runs bounds nothing beyond itself; the lemma's C exists for each kernel set,
+# and every control behaves, 1 otherwise. What it does not prove: see doc/manual.md section 6.1
+# and doc/theory/hs-check.md section 5 (a finite set of runs bounds nothing beyond itself; the lemma's C exists for each kernel set,
 # these numbers only show that one C served all the data tried).
 #
 #   sh examples/verify_hs.sh [--quick] [--plot] [--keep DIR]

@@ -1,5 +1,5 @@
 /* Barenblatt profiles of the fractional porous medium flow against the exact self-similar
- * solution (math.md 3a): L1 errors of cell averages at two or three resolutions, observed
+ * solution (doc/theory/exact-solutions.md section 2): L1 errors of cell averages at two or three resolutions, observed
  * order, finest-grid error. 1D with s = 1/4 and 2D with s = 1/2. */
 #include "testlib.h"
 
@@ -66,7 +66,7 @@ int main(void)
     case_t c1 = {1, 0.5, 0.1, 1.0, 64.0, ""};
     long cells1[] = {1024, 2048, 4096};
     study("1D s=1/4", &c1, cells1, 3, 0.4, 2.05e-4);
-    /* 2D, s = 1/2 (alpha = 1), final support radius 2, box L = 8R (images < 5e-4, math.md) */
+    /* 2D, s = 1/2 (alpha = 1), final support radius 2, box L = 8R (images < 5e-4, doc/theory/whole-space.md section 1) */
     case_t c2 = {2, 1.0, 0.5, 1.0, 16.0, ""};
     long cells2[] = {64, 128, 256};
     study("2D s=1/2", &c2, cells2, 3, 0.4, 9.2e-3);

@@ -1,4 +1,4 @@
-/* The H^s growth-bound analysis (math.md section 6, Lemma 4.6):
+/* The H^s growth-bound analysis (doc/theory/hs-check.md, Lemma 4.6):
  * 1. hs_norm, hs_norm_total and hs_top_share as recorded in a run file, read back with
  *    fa_hs_series_read, against closed forms: the cell averages of b + a cos(k.x) are
  *    b + a S cos(k.x_c), S = prod_a sinc(k_a h_a/2), so ||.||^2 = L^d (b^2 + (a S)^2 (1+|k|^2)^s / 2);

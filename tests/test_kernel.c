@@ -1,5 +1,5 @@
 /* Kernels and their Fourier multipliers against independent computations: the check values
- * of math.md, the Barenblatt constants, and numerical radial Fourier transforms. */
+ * of doc/theory/equations.md section 3, the Barenblatt constants, and numerical radial Fourier transforms. */
 #include "testlib.h"
 
 #include "internal.h"
@@ -90,7 +90,7 @@ int main(void)
             double c = fa_riesz_constant(d, a), rel = fabs(c * fs / xs - 1);
             tl_check(rel < 1e-12, "Parseval with a Gaussian confirms c(%d, %.2f) = %.10f (rel. error %.1e)", d, a, c, rel);
         }
-    /* Barenblatt constants (math.md 3a) and M0 = integral of Phi */
+    /* Barenblatt constants (doc/theory/exact-solutions.md section 2) and M0 = integral of Phi */
     struct { int d; double s, k, M0; } bv[] = {{1, 0.25, 0.300901, 0.432626}, {2, 0.5, 4 / (3 * M_PI), 8.0 / 9}, {3, 0.5, 3.0 / 8, 0.925275}};
     for (int i = 0; i < 3; i++) {
         double k = fa_barenblatt_k(bv[i].d, bv[i].s), M0 = fa_barenblatt_mass0(bv[i].d, bv[i].s);

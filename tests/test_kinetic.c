@@ -1,4 +1,4 @@
-/* The kinetic companion and the small-inertia limit (math.md section 4, the paper's
+/* The kinetic companion and the small-inertia limit (doc/theory/kinetic.md, the paper's
  * Theorems 2.1 and 2.2), each check printing its figures:
  *  1. well-prepared data, smooth kernels, two species (moment model): max_t W1 = O(eps)
  *     (observed order in [0.85, 1.15]) and the kinetic part of the modulated energy O(eps^2)
@@ -8,7 +8,7 @@
  *  3. Riesz self-kernels (Theorem 2.2): the modulated energy decreases to 0 with eps, at a
  *     measured rate;
  *  4. symmetric even kernels: total momentum J0 e^(-t/eps) and the centre of mass
- *     X0 + eps J0 (1 - e^(-t/eps)) (math.md 3c): particles to rounding, the moment model's
+ *     X0 + eps J0 (1 - e^(-t/eps)) (doc/theory/exact-solutions.md section 8): particles to rounding, the moment model's
  *     momentum to solver tolerance (its centre of mass moves with the upwind mass flux, which
  *     differs from the momentum by a truncation error: measured, and shown to shrink with h);
  *  5. particles against the moment model in the monokinetic regime: W1 falls with the number

@@ -1,4 +1,4 @@
-/* One Fourier mode against the semi-discrete linear decay rate (math.md section 2):
+/* One Fourier mode against the semi-discrete linear decay rate (doc/theory/scheme.md section 8):
  * about a constant rho_bar the scheme evolves delta rho^(k) as exp(-lambda t) with
  * lambda = rho_bar K^(k) sum_a (4/h_a^2) sin^2(k_a h_a / 2), K^ exact, whatever the limiter
  * or the scheme (face values enter the linearised flux only through rho_bar: the central

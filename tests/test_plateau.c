@@ -1,4 +1,4 @@
-/* The 3D Newtonian plateau (math.md 3b): with s = 1 (alpha = 1, kappa = 4 pi C) on the torus,
+/* The 3D Newtonian plateau (doc/theory/exact-solutions.md section 4): with s = 1 (alpha = 1, kappa = 4 pi C) on the torus,
  * div v = kappa (rho - rho_bar), so any flat region keeps a uniform value following
  *   rho(t) = rho_bar rho0 / (rho0 + (rho_bar - rho0) e^(-kappa rho_bar t)).
  * Checked at the centre of the plateau and far out in the background, at two resolutions. */

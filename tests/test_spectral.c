@@ -1,5 +1,5 @@
 /* The spectral machinery against closed forms: the potential of a cosine mode, the free
- * energy against its real-space sum, H^s norms of single modes (math.md 6: a mode b + a cos(k.x)
+ * energy against its real-space sum, H^s norms of single modes (doc/theory/equations.md section 10: a mode b + a cos(k.x)
  * has ||f||^2 = L^d (b^2 + a^2 (1+|k|^2)^s / 2), and a^2 (1+|k|^2)^s L^d at a Nyquist wavenumber),
  * the kernel quadratic form, and inputs at every memory alignment. */
 #include "testlib.h"

@@ -1,6 +1,6 @@
 /**
  * @file diag.h
- * Diagnostics of a state: mass, free energy, H^s norms (math.md section 6), and the record
+ * Diagnostics of a state: mass, free energy, H^s norms (doc/theory/hs-check.md section 1), and the record
  * of one output time that the run file stores.
  */
 #ifndef FRACAGG_DIAG_H

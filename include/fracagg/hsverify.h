@@ -1,6 +1,6 @@
 /**
  * @file hsverify.h
- * The H^s growth bound of Lemma 4.6 (math.md section 6) checked on run files.
+ * The H^s growth bound of Lemma 4.6 (doc/theory/hs-check.md) checked on run files.
  *
  * For s > d/2 + 3 and -2 <= alpha_i - d <= 0 the lemma gives d/dt y <= C y^2 for
  * y = ||rho||_{H^s} (the combined norm of the N-tuple), with C depending on d, s and the

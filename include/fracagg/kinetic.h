@@ -1,6 +1,6 @@
 /**
  * @file kinetic.h
- * The kinetic system with inertia epsilon (the paper's (4), math.md section 4),
+ * The kinetic system with inertia epsilon (the paper's (4), doc/theory/kinetic.md),
  *   d f_i/dt + v.grad_x f_i = (1/eps) div_v((v + sum_j grad K_ij * rho_j) f_i),
  * solved beside the macroscopic one to measure the small-inertia limit:
  *

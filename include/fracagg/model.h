@@ -52,7 +52,7 @@ const double *fa_model_hs_orders(const fa_model_t *m, int *n);
 /** Output file from [output] file (default: the config's name with .nc). */
 const char *fa_model_output_file(const fa_model_t *m);
 
-/** Exact Barenblatt profile helpers (math.md 3a), for d in 1..3 and s in (0,1]. */
+/** Exact Barenblatt profile helpers (doc/theory/exact-solutions.md section 2), for d in 1..3 and s in (0,1]. */
 double fa_barenblatt_k(int d, double s);     /**< k(d,s) */
 double fa_barenblatt_mass0(int d, double s); /**< M0(d,s) */
 

@@ -1,7 +1,7 @@
 /**
  * @file solver.h
  * Time integration of the macroscopic system d rho_i/dt = -div(rho_i v_i) by the finite-volume
- * scheme of math.md section 2, with CVODE (BDF or Adams, matrix-free Newton-Krylov) or the
+ * scheme of doc/theory/scheme.md, with CVODE (BDF or Adams, matrix-free Newton-Krylov) or the
  * explicit SSP-RK3 reference method; and a whole run (outputs, diagnostics, file) in one call.
  */
 #ifndef FRACAGG_SOLVER_H

@@ -1,6 +1,6 @@
 /**
  * @file w1.h
- * Wasserstein-1 distance (math.md section 5) between two densities given as cell averages on a
+ * Wasserstein-1 distance (doc/theory/w1.md) between two densities given as cell averages on a
  * grid and read as piecewise-constant functions (mass h^d sum_c f_c):
  *
  *     W1(f, g) = inf over couplings of  integral |x - y| dgamma(x, y),

@@ -1,4 +1,4 @@
-/* fracagg verify-hs: the H^s growth bound of Lemma 4.6 on run files (math.md section 6).
+/* fracagg verify-hs: the H^s growth bound of Lemma 4.6 on run files (doc/theory/hs-check.md).
  * Reports y0, C_emp, max y/y0 and the top-third share per species and for the combined norm;
  * checks against a given constant (--C), or prints the largest C_emp (--calibrate). */
 #include <config.h>

@@ -1,4 +1,4 @@
-/* The finite-volume right-hand side d rho_i/dt = -div(rho_i v_i) (math.md section 2):
+/* The finite-volume right-hand side d rho_i/dt = -div(rho_i v_i) (doc/theory/scheme.md sections 2 to 7):
  * face velocities from differences of the spectral potential, upwind fluxes of piecewise
  * constant or MUSCL-reconstructed face values, conservative differences. No allocation here:
  * every buffer is made in fa_fv_create.

@@ -1,4 +1,4 @@
-/* The H^s growth bound of Lemma 4.6 on run files (math.md section 6): read the recorded
+/* The H^s growth bound of Lemma 4.6 on run files (doc/theory/hs-check.md): read the recorded
  * series, the empirical constant C_emp = max_t (1/y0 - 1/y(t))/t, and the check against a
  * given constant (Riccati comparison and the fourfold bound up to T*). */
 #include "internal.h"

@@ -1,4 +1,4 @@
-/* Initial profiles as cell averages (math.md 3a: compare cell averages with cell averages).
+/* Initial profiles as cell averages (doc/theory/exact-solutions.md section 1: compare cell averages with cell averages).
  * One table row per profile type. */
 #include "grid_internal.h"
 #include "model_internal.h"

@@ -10,6 +10,7 @@
 #include "grid_internal.h"
 #include "kernel_internal.h"
 #include "runfile.h"
+#include "runfile_schema.h"
 
 struct fa_model {
     fa_config_t *config;
@@ -135,7 +136,13 @@ static int read_species(fa_model_t *m)
         if (i >= N) continue; /* count the extra names for the message */
         for (int j = 0; j < i; j++)
             if (strcmp(m->names[j], tok) == 0) rc = CFG_ERROR(c, "species", "names", "name '%s' given twice", tok);
-        if (rc == FA_OK && strlen(tok) > 64) rc = CFG_ERROR(c, "species", "names", "name longer than 64 characters");
+        /* Names become parts of netCDF variable names (density_<name>): a letter, then
+         * letters, digits and '_', which every CF-reading tool accepts unquoted. */
+        if (rc == FA_OK && strlen(tok) > FA_RF_NAME_LEN)
+            rc = CFG_ERROR(c, "species", "names", "name '%.20s...' longer than %d characters", tok, FA_RF_NAME_LEN);
+        if (rc == FA_OK && !fa_rf_valid_species_name(tok))
+            rc = CFG_ERROR(c, "species", "names",
+                           "name '%s': a species name starts with a letter and has only letters, digits and '_'", tok);
         if (rc) break;
         if (!(m->names[i] = fa_strdup(tok))) rc = FA_ENOMEM;
     }

@@ -1,5 +1,5 @@
 /* The Newton matrix is M = I - gamma J; at high frequencies, where it is stiff, J acts near a
- * point x like the constant-coefficient operator -rho(x) |k|_h^2 K^_ii(k) (math.md section 2),
+ * point x like the constant-coefficient operator -rho(x) |k|_h^2 K^_ii(k) (doc/theory/scheme.md section 11),
  * so M^-1 is close to the pseudo-differential operator with symbol 1/(1 + gamma rho(x) S(k)).
  * We apply it by interpolation between constant-coefficient solves: levels rho_l = rho_max q^l
  * (l < L), exact in Fourier space (one inverse FFT each), and the identity for rho = 0;
@@ -144,7 +144,7 @@ void fa_sprec_solve(fa_sprec_t *p, int i, const double *r, double *z, double gam
             wk[c][1] = f * rh[c][1];
         }
         fa_spectral_inverse(sp, fa_spectral_work(sp), L == 1 ? z : tmp);
-        if (L == 1) return;
+        if (L == 1) break;
         if (l == 0)
             for (long c = 0; c < n; c++) z[c] = hat(pos[c]) * tmp[c];
         else if (l < L - 1)
@@ -152,9 +152,12 @@ void fa_sprec_solve(fa_sprec_t *p, int i, const double *r, double *z, double gam
         else /* with the identity below the lowest level */
             for (long c = 0; c < n; c++) z[c] += hat(pos[c] - l) * tmp[c] + hat(pos[c] - L) * r[c];
     }
-    /* Blending levels in space does not keep sum(z) = sum(r), which every level and the
-     * Jacobian do (mass). Restore it with a uniform shift, so that Krylov corrections keep
-     * the mass exact (a rank-one change of a fixed linear map). */
+    /* A single level on a periodic grid keeps sum(z) = sum(r) as the Jacobian does (mass: the
+     * symbol is 0 at k = 0). Blending levels in space does not, nor does a level on a free
+     * grid (it keeps the sum over the padded grid, not over the box it is cut back to).
+     * Restore it with a uniform shift, so that Krylov corrections keep the mass exact (a
+     * rank-one change of a fixed linear map). */
+    if (L == 1 && fa_grid_boundary(p->grid) == FA_BOUNDARY_PERIODIC) return;
     double dm = fa_gsum(p->grid, sum_difference(r, z, n)) / (double)fa_grid_total_cells(p->grid);
     for (long c = 0; c < n; c++) z[c] += dm;
 }

@@ -1,4 +1,4 @@
-/* Wasserstein-1 distance on the periodic box (math.md section 5) or on the whole space for
+/* Wasserstein-1 distance on the periodic box (doc/theory/w1.md) or on the whole space for
  * densities supported in the box (the free boundary; doc/theory/w1-whole-space.md). Public
  * header w1.h.
  *
