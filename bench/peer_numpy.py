@@ -27,6 +27,16 @@ def riesz_constant(d, alpha):
     return 2 ** (d - alpha) * math.pi ** (d / 2) * math.gamma((d - alpha) / 2) / math.gamma(alpha / 2)
 
 
+def density(f, record):
+    """The first species' density at a record of an open run file, in either layout
+    (fracagg_layout 2: density_<name>(time, ...) per species, the names in the char coordinate
+    species; before: rho(time, species, ...))."""
+    if getattr(f, "fracagg_layout", 1) >= 2:
+        name = str(f["species"][0])  # netCDF4 reads the char coordinate as strings (_Encoding)
+        return np.array(f["density_" + name][record], dtype=float)
+    return np.array(f["rho"][record, 0], dtype=float)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("init")
@@ -38,11 +48,11 @@ def main():
     a = p.parse_args()
 
     with netCDF4.Dataset(a.init) as f:
-        rho = np.array(f["rho"][0, 0], dtype=float)
+        rho = density(f, 0)
         x = np.array(f["x"][:])
         y = np.array(f["y"][:])
     with netCDF4.Dataset(a.exact) as f:
-        exact = np.array(f["rho"][0, 0], dtype=float)
+        exact = density(f, 0)
     ny, nx = rho.shape
     hx, hy = x[1] - x[0], y[1] - y[0]
     Lx, Ly = nx * hx, ny * hy

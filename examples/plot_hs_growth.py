@@ -31,9 +31,19 @@ import xarray as xr  # noqa: E402
 MAX_SHARE = 1e-3  # fracagg verify-hs's default warning threshold
 
 
+def species_names(ds):
+    """The species names: the char coordinate 'species' (fracagg_layout 2, decoded by xarray to
+    an index of names), species_name before, else species 1, 2, ..."""
+    if int(ds.attrs.get("fracagg_layout", 1)) >= 2:
+        return [str(n) for n in ds["species"].values]
+    if "species_name" in ds:
+        return [n.decode() if isinstance(n, bytes) else str(n) for n in ds["species_name"].values]
+    return [f"species {i + 1}" for i in range(ds.sizes["species"])]
+
+
 def series(path, s, with_species):
     """[(label, t - t0, y, share)] of one file at order s."""
-    ds = xr.open_dataset(path)
+    ds = xr.open_dataset(path, decode_times=False)  # time holds the model time t itself
     for name in ("hs", "hs_norm", "hs_norm_total", "hs_top_share"):
         if name not in ds:
             sys.exit(f"{path}: no variable '{name}' (record H^s norms with [output] hs)")
@@ -46,15 +56,17 @@ def series(path, s, with_species):
     if len(t) < 2:
         sys.exit(f"{path}: fewer than two records")
     t = t - t[0]
-    norms = ds["hs_norm"].isel(hs=q).values  # (time, species)
-    shares = ds["hs_top_share"].isel(hs=q).values
+    # (time, species) in either layout: (time, hs, species) since fracagg_layout 2, (time, species, hs) before
+    norms = ds["hs_norm"].isel(hs=q).transpose("time", "species").values
+    shares = ds["hs_top_share"].isel(hs=q).transpose("time", "species").values
     total = ds["hs_norm_total"].isel(hs=q).values
     tot_share = (shares * norms**2).sum(axis=1) / np.maximum((norms**2).sum(axis=1), 1e-300)
     base = os.path.splitext(os.path.basename(path))[0]
     out = [(base, t, total, tot_share)]
     if with_species:
+        names = species_names(ds)
         for i in range(norms.shape[1]):
-            out.append((f"{base} species {i + 1}", t, norms[:, i], shares[:, i]))
+            out.append((f"{base} {names[i]}", t, norms[:, i], shares[:, i]))
     ds.close()
     return out
 

@@ -4,8 +4,10 @@
     python3 examples/plot_limit.py A_limit.nc [B_limit.nc ...] [--out limit_study.png]
 
 One panel per file: max_t W1 and the modulated energy with its kinetic and interaction parts
-against epsilon, with reference slopes eps and eps^2 through the smallest epsilon. Needs
-xarray and matplotlib (Debian: python3-xarray python3-netcdf4 python3-matplotlib).
+against epsilon, with reference slopes eps and eps^2 through the smallest epsilon; an epsilon
+the sweep did not finish is left out. Reads both file layouts (fracagg_layout 2 and the
+earlier one). Needs xarray and matplotlib (Debian: python3-xarray python3-netcdf4
+python3-matplotlib).
 """
 import argparse
 import configparser
@@ -30,6 +32,20 @@ def title(ds, path):
         return os.path.basename(path)
 
 
+def sweep(ds):
+    """The epsilons run and, per series q, (max_t of q, observed order) at each of them.
+
+    Layout 2 (fracagg_layout = 2): coordinate eps, q_max(eps), q_order(eps), steps(eps) whose
+    fill value (masked by xarray) marks an eps not (completely) run. Layout 1: epsilon(eps),
+    max_q(eps), order_q(eps), one row per completed eps."""
+    names = ("w1", "modulated_energy", "modulated_kinetic", "modulated_interaction")
+    if int(ds.attrs.get("fracagg_layout", 1)) >= 2:
+        done = np.isfinite(ds["steps"].values.astype(float))
+        eps = ds["eps"].values[done]
+        return eps, {q: (ds[q + "_max"].values[done], ds[q + "_order"].values[done]) for q in names}
+    return ds["epsilon"].values, {q: (ds["max_" + q].values, ds["order_" + q].values) for q in names}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("files", nargs="+")
@@ -40,19 +56,21 @@ def main(argv=None):
         if not os.path.exists(path):
             print(f"plot_limit.py: {path}: no such file", file=sys.stderr)
             return 2
-        with xr.open_dataset(path) as ds:
-            eps = ds["epsilon"].values
-            series = [("max_w1", "max$_t$ W1", "o-"), ("max_modulated_energy", "modulated energy", "s-"),
-                      ("max_modulated_kinetic", "  kinetic part", "^--"), ("max_modulated_interaction", "  interaction part", "v--")]
+        with xr.open_dataset(path, decode_times=False) as ds:
+            eps, table = sweep(ds)
+            if len(eps) == 0:
+                print(f"plot_limit.py: {path}: no epsilon finished", file=sys.stderr)
+                return 2
+            series = [("w1", "max$_t$ W1", "o-"), ("modulated_energy", "modulated energy", "s-"),
+                      ("modulated_kinetic", "  kinetic part", "^--"), ("modulated_interaction", "  interaction part", "v--")]
             for name, label, style in series:
-                v = ds[name].values
-                orders = ds["order_" + name[4:]].values
+                v, orders = table[name]
                 last = orders[-1] if len(orders) > 1 else float("nan")
                 ax.loglog(eps, v, style, label=f"{label} (order {last:.2f})")
             e0, e1 = eps.min(), eps.max()
-            ref = ds["max_w1"].values[np.argmin(eps)]
+            ref = table["w1"][0][np.argmin(eps)]
             ax.loglog([e0, e1], [ref, ref * e1 / e0], "k:", lw=1, label="slope 1")
-            refk = ds["max_modulated_kinetic"].values[np.argmin(eps)]
+            refk = table["modulated_kinetic"][0][np.argmin(eps)]
             ax.loglog([e0, e1], [refk, refk * (e1 / e0) ** 2], "k-.", lw=1, label="slope 2")
             ax.set_xlabel("epsilon")
             ax.set_title(title(ds, path), fontsize=9)

@@ -5,7 +5,9 @@
 
 writes PREFIX_snapshots.png (each species at K times; 1D: curves, 2D: images, 3D: the
 mid-plane z = 0) and PREFIX_series.png (relative mass change, free energy, H^s norms).
-PREFIX defaults to the run file's name without .nc. Needs xarray and matplotlib
+PREFIX defaults to the run file's name without .nc. Reads both run-file layouts (version 2:
+one variable density_<name> per species; version 1, before fracagg_layout: rho(time, species,
+...)). Needs xarray and matplotlib
 (Debian: python3-xarray python3-netcdf4 python3-matplotlib).
 """
 import argparse
@@ -20,8 +22,15 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 
+def layout(ds):
+    """The run file's layout version: 2 (density_<name> per species), or 1 (rho(time, species, ...))."""
+    return int(ds.attrs.get("fracagg_layout", 1))
+
+
 def species_names(ds):
-    if "species_name" in ds:
+    if layout(ds) >= 2:  # the char coordinate 'species', decoded by xarray to an index of names
+        return [str(s) for s in ds["species"].values]
+    if "species_name" in ds:  # layout 1
         raw = ds["species_name"].values
         names = []
         for row in raw:
@@ -34,6 +43,13 @@ def species_names(ds):
     return [f"species {i + 1}" for i in range(ds.sizes["species"])]
 
 
+def densities(ds):
+    """The densities as one array (species, time, [z,] [y,] x), whichever the layout."""
+    if layout(ds) >= 2:
+        return xr.concat([ds["density_" + n] for n in species_names(ds)], dim="species")
+    return ds["rho"].transpose("species", ...)
+
+
 def snapshot_indices(nt, k):
     k = max(1, min(k, nt))
     return sorted(set(np.linspace(0, nt - 1, k).round().astype(int).tolist()))
@@ -44,7 +60,7 @@ def plot_snapshots(ds, prefix, k):
     names = species_names(ds)
     times = ds["time"].values
     idx = snapshot_indices(len(times), k)
-    rho = ds["rho"]
+    rho = densities(ds)
     if dim == 3:  # mid-plane through the origin
         rho = rho.isel(z=int(np.argmin(np.abs(ds["z"].values))))
     ns = ds.sizes["species"]
@@ -94,7 +110,7 @@ def plot_series(ds, prefix):
     t = ds["time"].values
     panels = 3 if "hs_norm" in ds else 2
     fig, axes = plt.subplots(1, panels, figsize=(4.4 * panels, 3.4))
-    mass = ds["mass"].values
+    mass = ds["mass"].transpose("time", "species").values
     for s in range(mass.shape[1]):
         m0 = mass[0, s]
         axes[0].plot(t, (mass[:, s] - m0) / (abs(m0) if m0 else 1.0), marker=".", label=names[s])
@@ -129,9 +145,12 @@ def main(argv=None):
         print(f"plot_run.py: {a.run}: no such file", file=sys.stderr)
         return 2
     prefix = a.out or os.path.splitext(os.path.basename(a.run))[0]
-    with xr.open_dataset(a.run) as ds:
-        if "rho" not in ds:
-            print(f"plot_run.py: {a.run}: no 'rho' variable (not a fracagg run file?)", file=sys.stderr)
+    # decode_times=False: the time variable holds the model time t itself (its CF units,
+    # "minutes since 1970-01-01", only make CF tools see a time axis)
+    with xr.open_dataset(a.run, decode_times=False) as ds:
+        if not any(v.startswith("density_") for v in ds.data_vars) and "rho" not in ds:
+            print(f"plot_run.py: {a.run}: no density_<name> (or, layout 1, 'rho') variable "
+                  "(not a fracagg run file?)", file=sys.stderr)
             return 2
         for f in (plot_snapshots(ds, prefix, a.snapshots), plot_series(ds, prefix)):
             print(f)

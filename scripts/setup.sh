@@ -5,9 +5,14 @@
 #   sh scripts/setup.sh --mpi      and the MPI stack (libopenmpi-dev, libfftw3-mpi-dev)
 set -eu
 
+# cdo nco python3-dask paraview python3-paraview: the tests of the files in the analysis
+# tools (tests/test_cdo_nco.sh, test_xarray.sh, test_paraview.sh; each skips without its tool).
+# ParaView is the big one: about 150 packages, 145 MB to download and 800 MB installed beyond
+# the rest (measured on Debian 12); its test renders nothing, so no X server (xvfb) is needed.
 packages="build-essential autoconf automake libtool autoconf-archive pkg-config
   libfftw3-dev libsundials-dev libnetcdf-dev netcdf-bin libinih-dev
-  python3-numpy python3-netcdf4 python3-xarray python3-matplotlib python3-scipy python3-pot"
+  python3-numpy python3-netcdf4 python3-xarray python3-matplotlib python3-scipy python3-pot
+  cdo nco python3-dask paraview python3-paraview"
 for arg in "$@"; do
     case $arg in
         --mpi) packages="$packages libopenmpi-dev openmpi-bin libfftw3-mpi-dev" ;;

@@ -62,6 +62,13 @@ expect_bad "nonpositive length" "bad.ini:4|length|> 0" "$(printf '%s\n' "$good" 
 expect_bad "three cells in 2D" "bad.ini:3|cells|1 or 2 values" "$(printf '%s\n' "$good" | sed 's/^cells = 16/cells = 16 16 16/')"
 expect_bad "species index out of range" "bad.ini:22|[kernel.1.3]|species index 3 out of range 1..2" "$(printf '%s\n[species]\ncount = 2\n[initial.2]\ntype = gaussian\nmass = 1\nwidth = 1\n[kernel.1.3]\ntype = gaussian\nstrength = 1\nlength = 1\n' "$good" | sed 's/^outputs = 1//')"
 expect_bad "missing initial data" "bad.ini|[initial.2]|missing required key 'type'" "$(printf '%s\n[species]\ncount = 2\n' "$good")"
+# a species name becomes part of variable names (density_<name>): letters, digits and
+# underscores, a letter first (CF 2.3; CDO/NCO expressions, the CF checkers)
+printf '%s\n[species]\ncount = 2\nnames = prey_1 Predator2\n[initial.2]\ntype = gaussian\nmass = 1\nwidth = 0.5\n' "$good" > names.ini
+check "species names of letters, digits and underscores run" sh -c "'$FRACAGG' run names.ini -q && rm names.nc"
+for name in 'a-b' 'été' '1a' '_a' 'a/b' 'a.b'; do
+    expect_bad "species name '$name'" "bad.ini:17|[species]|names|$name" "$(printf '%s\n[species]\nnames = %s\n' "$good" "$name")"
+done
 expect_bad "choice not in list" "bad.ini:17|method|must be one of bdf|adams|ssprk3" "$(printf '%s\n[solver]\nmethod = rk4\n' "$good")"
 expect_bad "key not applying to the type" "bad.ini:9|[kernel.1.1]|'alpha' does not apply to type = gaussian" "$(printf '%s\n' "$good" | sed 's/^type = riesz/type = gaussian\nlength = 1/')"
 expect_bad "duplicate key" "bad.ini:18|duplicate key|first set at bad.ini:17" "$(printf '%s\n[solver]\nrtol = 1e-6\nrtol = 1e-7\n' "$good")"

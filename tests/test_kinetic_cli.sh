@@ -44,11 +44,15 @@ INI
 check "fracagg kinetic (moment model) runs" "$FRACAGG" kinetic k.ini -q -o km.nc
 if command -v "$NCDUMP" > /dev/null 2>&1; then
     "$NCDUMP" -h km.nc > km.txt 2>&1
-    check "kinetic run file: rho_kinetic, momentum(component), w1, modulated_* and epsilon" sh -c \
-        "grep -q 'double rho_kinetic(time, species, y, x)' km.txt && grep -q 'double momentum(time, species, component, y, x)' km.txt \
+    check "kinetic run file: kinetic_density_<name>, kinetic_momentum_<axis>_<name>, w1, modulated_* and epsilon" sh -c \
+        "grep -q 'double density_s1(time, y, x)' km.txt && grep -q 'double density_s2(time, y, x)' km.txt \
+         && grep -q 'double kinetic_density_s1(time, y, x)' km.txt && grep -q 'double kinetic_density_s2(time, y, x)' km.txt \
+         && grep -q 'double kinetic_momentum_x_s1(time, y, x)' km.txt && grep -q 'double kinetic_momentum_y_s1(time, y, x)' km.txt \
+         && grep -q 'double kinetic_momentum_x_s2(time, y, x)' km.txt && grep -q 'double kinetic_momentum_y_s2(time, y, x)' km.txt \
+         && ! grep -Eq 'kinetic_momentum_z|rho_kinetic|double momentum|component = |, component,' km.txt \
          && grep -q 'double w1(time, species)' km.txt && grep -q 'double modulated_energy(time, species)' km.txt \
          && grep -q 'double modulated_kinetic(time, species)' km.txt && grep -q 'double modulated_interaction(time, species)' km.txt \
-         && grep -q ':epsilon = 0.02' km.txt && grep -q ':kinetic_model = \"moment\"' km.txt"
+         && grep -q ':epsilon = 0.02' km.txt && grep -q ':kinetic_model = \"moment\"' km.txt && grep -q ':fracagg_layout = 2' km.txt"
     check "w1 and the modulated energy start at 0 (well prepared, same data)" sh -c \
         "'$NCDUMP' -v w1 km.nc | sed -n '/^ w1 =/{n;p;}' | grep -q '^  0, 0,' && '$NCDUMP' -v modulated_energy km.nc | sed -n '/^ modulated_energy =/{n;p;}' | grep -q '^  0, 0,'"
 fi
@@ -57,9 +61,27 @@ check "fracagg kinetic (particles) runs" "$FRACAGG" kinetic k.ini -q -o kp.nc --
 code=$?
 check "fracagg limit prints the table with orders" sh -c "[ $code -eq 0 ] && grep -q '^epsilon' table.txt && grep -qE '^0.01 +[0-9.e+-]+ +[0-9.]+' table.txt"
 if command -v "$NCDUMP" > /dev/null 2>&1; then
-    check "the sweep's file holds the table and the series" sh -c \
-        "'$NCDUMP' -h lim.nc | grep -q 'eps = UNLIMITED ; // (2 currently)' && '$NCDUMP' -h lim.nc | grep -q 'double order_w1(eps)' \
-         && '$NCDUMP' -h lim.nc | grep -q 'double modulated_energy(eps, time, species)'"
+    "$NCDUMP" -h lim.nc > lim.txt 2>&1
+    check "the sweep's file holds the table and the series (time the record dimension, eps a coordinate)" sh -c \
+        "grep -q 'time = UNLIMITED ; // (5 currently)' lim.txt && grep -q 'eps = 2 ;' lim.txt && grep -q 'double eps(eps)' lim.txt \
+         && grep -q 'double w1_order(eps)' lim.txt && grep -q 'double w1_max(eps)' lim.txt && grep -q 'int steps(eps)' lim.txt \
+         && grep -q 'int rhs_evals(eps)' lim.txt && grep -q 'double w1(time, eps, species)' lim.txt \
+         && grep -q 'double modulated_energy(time, eps, species)' lim.txt && grep -q 'double modulated_kinetic(time, eps, species)' lim.txt \
+         && grep -q 'double modulated_interaction(time, eps, species)' lim.txt && grep -q 'char species(species, name_strlen)' lim.txt \
+         && grep -q ':history = .*fracagg limit k.ini --eps 0.02,0.01 -o lim.nc' lim.txt \
+         && ! grep -Eq 'epsilon\(|order_w1|max_w1|kinetic_steps' lim.txt"
+    # the table's numbers are the file's: eps, the maxima, the orders and every eps run (no fill value)
+    "$NCDUMP" -v eps,w1_max,w1_order,steps lim.nc > limv.txt 2>&1
+    fo=$(sed -n 's/^ w1_order = NaN, \([0-9.e+-]*\) ;/\1/p' limv.txt)
+    to=$(awk '$1 == "0.01" {print $3}' table.txt)
+    check "the sweep's file: eps = 0.02, 0.01, both rows complete, w1_order $fo as in the table ($to)" sh -c \
+        "grep -q '^ eps = 0.02, 0.01 ;' limv.txt && grep -Eq '^ steps = [0-9]+, [0-9]+ ;' limv.txt \
+         && awk -v a='$fo' -v b='$to' 'BEGIN { exit !(a != \"\" && b != \"\" && a - b < 6e-4 && b - a < 6e-4) }'"
+fi
+if [ -n "$PY" ] && "$PY" -c 'import xarray, netCDF4, matplotlib' 2> /dev/null; then
+    check "plot_limit.py draws the sweep" sh -c "'$PY' '${top_srcdir:-$(dirname "$0")/..}/examples/plot_limit.py' lim.nc --out lim.png > plot.txt && [ -s lim.png ]"
+else
+    echo "skip: no Python with xarray/netCDF4/matplotlib (configure's PYTHON_SCI)"
 fi
 expect2() { # expect2 NAME WORDS ARGS...
     name=$1 words=$2; shift 2

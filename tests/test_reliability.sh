@@ -39,12 +39,14 @@ check "after kill -9 the file opens with $n finished records" sh -c "[ ${n:-0} -
 check "fracagg run --continue appends to the killed file up to the end" "$FRACAGG" run --continue killed.nc -q
 n=$(records killed.nc)
 check "the continued file has every record of the schedule ($n of 31)" [ "${n:-0}" -eq 31 ]
+check "the continuation is a line of the history" sh -c "'$NCDUMP' -h killed.nc | grep -q 'Z: fracagg run --continue killed.nc -q\"'"
 if [ -n "$PY" ] && "$PY" -c 'import netCDF4' 2> /dev/null; then
     check "the continued run reaches the uninterrupted answer (solver tolerance)" "$PY" - <<'PYEOF'
 import netCDF4, numpy as np
 a = netCDF4.Dataset("ref.nc"); b = netCDF4.Dataset("killed.nc")
 assert np.allclose(a["time"][:], b["time"][:], rtol=0, atol=1e-12), (a["time"][:], b["time"][:])
-ra, rb = a["rho"][-1], b["rho"][-1]
+assert [v for v in b.variables if v.startswith("density_")] == ["density_s1"]
+ra, rb = a["density_s1"][-1], b["density_s1"][-1]
 err = float(np.abs(ra - rb).max() / np.abs(ra).max())
 print("max relative difference at t = 3: %.2e (rtol 1e-6)" % err)
 assert err < 1e-5

@@ -49,9 +49,16 @@ check "run writes two.nc, nothing on stderr in a pipe" sh -c "'$FRACAGG' run two
 if command -v "$NCDUMP" > /dev/null 2>&1; then
     "$NCDUMP" -h two.nc > header.txt 2>&1
     check "ncdump reads the header" grep -q "time = UNLIMITED ; // (5 currently)" header.txt
-    check "rho(time, species, y, x), CF conventions, config attribute" sh -c \
-        "grep -q 'double rho(time, species, y, x)' header.txt && grep -q ':Conventions = \"CF-1.8\"' header.txt && grep -q ':config = ' header.txt"
-    check "coordinates carry axis and bounds" sh -c "grep -q 'x:axis = \"X\"' header.txt && grep -q 'y:bounds = \"y_bnds\"' header.txt"
+    check "layout 2: density_<name>(time, y, x) per species, char species coordinate, CF conventions, config" sh -c \
+        "grep -q 'double density_prey(time, y, x)' header.txt && grep -q 'double density_predator(time, y, x)' header.txt \
+         && grep -q 'char species(species, name_strlen)' header.txt && grep -q 'species:_Encoding = \"utf-8\"' header.txt \
+         && grep -q 'double mass(time, species)' header.txt && grep -q 'double hs_norm(time, hs, species)' header.txt \
+         && grep -q ':fracagg_layout = 2' header.txt && grep -q ':Conventions = \"CF-1.8\"' header.txt && grep -q ':config = ' header.txt \
+         && ! grep -Eq 'double rho\(|species_name|component' header.txt"
+    check "coordinates carry bounds and no axis; time is a CF time axis" sh -c \
+        "grep -q 'x:bounds = \"x_bnds\"' header.txt && grep -q 'y:bounds = \"y_bnds\"' header.txt && ! grep -Eq '[xyz]:axis' header.txt \
+         && grep -q 'time:units = \"minutes since 1970-01-01 00:00:00\"' header.txt && grep -q 'time:calendar = \"proleptic_gregorian\"' header.txt"
+    check "history holds the command line" grep -q 'Z: fracagg run two.ini"' header.txt
 else
     echo "skip: ncdump not found"
 fi
@@ -60,20 +67,29 @@ check "fracagg info summarises" sh -c "'$FRACAGG' info two.nc > info.txt && grep
 if [ -n "$PY" ] && "$PY" -c 'import xarray, netCDF4, numpy' 2> /dev/null; then
     check "xarray: dimensions, masses, coordinates, config" "$PY" - <<'PYEOF'
 import configparser, numpy as np, xarray as xr
-ds = xr.open_dataset("two.nc")
-assert ds.rho.dims == ("time", "species", "y", "x"), ds.rho.dims
+ds = xr.open_dataset("two.nc", decode_times=False)
+names = [str(n) for n in ds.species.values]
+assert names == ["prey", "predator"], names
+for n in names:
+    assert ds["density_" + n].dims == ("time", "y", "x"), ds["density_" + n].dims
+assert "rho" not in ds and "species_name" not in ds
 assert ds.sizes["x"] == 40 and ds.sizes["y"] == 24 and ds.sizes["time"] == 5
 h = float(ds.x[1] - ds.x[0]) * float(ds.y[1] - ds.y[0])
-mass = ds.rho.sum(("x", "y")).values * h
-assert np.allclose(mass, ds.mass.values, rtol=1e-12), (mass, ds.mass.values)
+for n in names:
+    mass = ds["density_" + n].sum(("x", "y")).values * h
+    assert np.allclose(mass, ds.mass.sel(species=n).values, rtol=1e-12), (n, mass, ds.mass.values)
 assert abs(float(ds.x[0]) - (-5 + 0.125)) < 1e-12 and abs(float(ds.x_bnds[0, 0]) + 5) < 1e-12
-assert list(ds.time.values) == [0, 0.25, 0.5, 0.75, 1.0]
+assert list(ds.time.values) == [0, 0.25, 0.5, 0.75, 1.0], ds.time.values
 cfg = configparser.ConfigParser(); cfg.read_string(ds.attrs["config"])
 assert cfg["grid"]["cells"] == "40 24" and cfg["species"]["names"] == "prey predator"
-names = [str(n) for n in ds.species_name.values]
-assert names == ["prey", "predator"], names
-assert ds.hs_norm.dims == ("time", "species", "hs") and list(ds.hs.values) == [0, 1.5]
+assert ds.hs_norm.dims == ("time", "hs", "species") and list(ds.hs.values) == [0, 1.5]
+assert ds.hs_norm.sel(species="predator", hs=1.5).dims == ("time",)
 assert float(ds.energy[-1]) < float(ds.energy[0])
+assert int(ds.attrs["fracagg_layout"]) == 2
+# decoded times: 1970-01-01 + t minutes
+dt = xr.open_dataset("two.nc").time
+t = ((dt - np.datetime64("1970-01-01")) / np.timedelta64(1, "m")).values
+assert np.allclose(t, ds.time.values, rtol=0, atol=1e-9), t
 print("xarray ok:", dict(ds.sizes))
 PYEOF
     check "plot_run.py draws both pictures" sh -c "'$PY' '${top_srcdir:-$(dirname "$0")/..}/examples/plot_run.py' two.nc > plot.txt && [ -s two_snapshots.png ] && [ -s two_series.png ]"
@@ -97,13 +113,22 @@ end = 1
 outputs = 2
 INI
 check "restart from a run file (type = file)" "$FRACAGG" run cont.ini -q -o cont.nc
+check "initial_record = yes writes the start record again" "$FRACAGG" run cont.ini -q -o cont_yes.nc --set output.initial_record=yes
 if [ -n "$PY" ] && "$PY" -c 'import netCDF4' 2> /dev/null; then
-    check "restarted run matches the uninterrupted one to solver tolerance" "$PY" - <<'PYEOF'
+    check "restarted run matches the uninterrupted one to solver tolerance; no repeated record" "$PY" - <<'PYEOF'
 import netCDF4, numpy as np
-a = netCDF4.Dataset("two.nc")["rho"][-1]; b = netCDF4.Dataset("cont.nc")["rho"][-1]
-err = float(np.abs(a - b).max() / np.abs(a).max())
-print("max relative difference %.2e (rtol 1e-6)" % err)
-assert err < 1e-5
+a, b, c = netCDF4.Dataset("two.nc"), netCDF4.Dataset("cont.nc"), netCDF4.Dataset("cont_yes.nc")
+tb, tc = list(b["time"][:]), list(c["time"][:])
+assert tb == [0.75, 1.0], tb   # the record at [time] start = 0.5 is half.nc's, not repeated
+assert tc == [0.5, 0.75, 1.0], tc
+for n in ("prey", "predator"):
+    x, y = a["density_" + n][-1], b["density_" + n][-1]
+    err = float(np.abs(x - y).max() / np.abs(x).max())
+    print("%s: max relative difference %.2e (rtol 1e-6)" % (n, err))
+    assert err < 1e-5
+    # the start record of cont_yes.nc is half.nc's last record, bit for bit
+    h = netCDF4.Dataset("half.nc")["density_" + n][-1]
+    assert np.array_equal(np.asarray(c["density_" + n][0]), np.asarray(h)), n
 PYEOF
 fi
 
@@ -142,9 +167,13 @@ if [ -n "$PY" ] && "$PY" -c 'import netCDF4' 2> /dev/null; then
     check "after kill -9 every counted record is complete" "$PY" - <<'PYEOF'
 import netCDF4, numpy as np
 d = netCDF4.Dataset("killed.nc")
-t = d["time"][:]; rho = d["rho"][:]
+t = d["time"][:]
 assert not np.ma.is_masked(t) and np.all(np.diff(t) > 0), t
-assert np.all(np.isfinite(rho)) and not np.ma.is_masked(rho)
+dens = [v for v in d.variables if v.startswith("density_")]
+assert dens == ["density_s1"], dens
+for v in dens:
+    rho = d[v][:]
+    assert rho.shape[0] == len(t) and np.all(np.isfinite(rho)) and not np.ma.is_masked(rho)
 m = d["mass"][:]
 assert np.allclose(m, m[0], rtol=1e-12)
 print(len(t), "records, last t =", float(t[-1]))

@@ -142,6 +142,14 @@ expect 1 "(--strict: counted as a failure)" "--strict turns the warning into exi
     "$FRACAGG" verify-hs muscl.nc --s 4 --strict
 expect 0 "all bounds hold" "the resolved run passes --strict" "$FRACAGG" verify-hs grow.nc --s 4 --C "$C" --strict
 
+# the picture of the growth (reads the run file's H^s series with xarray)
+if [ -n "$PY" ] && "$PY" -c 'import xarray, netCDF4, matplotlib' 2> /dev/null; then
+    expect 0 "wrote hs.png" "examples/plot_hs_growth.py draws the growth against the bounds" \
+        "$PY" "$top/examples/plot_hs_growth.py" grow.nc muscl.nc --s 4 --C "$C" --species --out hs.png
+else
+    echo "skip: no Python with xarray/netCDF4/matplotlib (configure's PYTHON_SCI)"
+fi
+
 # the scripted verification, 1D part
 expect 0 "verify_hs: all checks hold and every control behaves|C_emp against amplitude" \
     "examples/verify_hs.sh --quick" sh "$top/examples/verify_hs.sh" --quick

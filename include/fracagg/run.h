@@ -24,6 +24,19 @@ int fa_stop_requested(void);
 /** Forget a stop request (before starting new work after an interrupted one). */
 void fa_clear_stop(void);
 
+/** The jobs of a model: the macroscopic run (fa_run), the run with its kinetic companion
+ *  (fa_run_kinetic), the small-inertia sweep (fa_limit). */
+typedef enum { FA_JOB_RUN, FA_JOB_KINETIC, FA_JOB_LIMIT } fa_job_t;
+
+/** Estimated peak memory of a job on this process, in bytes: the library's arrays (state,
+ *  time integrator, transforms and kernel tables, preconditioner, the kinetic model and the
+ *  W1 work space, a sweep's macroscopic states at every output time), not the few tens of MB
+ *  of the process and its libraries. fa_run, fa_run_kinetic and fa_limit compare it with the
+ *  memory available (MemAvailable, a control group's limit, ulimit -v/-d; the ranks of a node
+ *  together) before allocating, and fail with FA_ENOMEM and both figures in the message when
+ *  it does not fit. */
+double fa_job_memory(const fa_model_t *m, fa_job_t job);
+
 /** How a run ends up in a file and reports. Zero-initialised = defaults. */
 typedef struct {
     const char *output;          /**< run file (NULL: the model's [output] file) */

@@ -126,8 +126,11 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     fa_continuation_free(&info);
     if (rc == FA_EINTERRUPT) {
         int sig = fa_stop_requested() > 0 ? fa_stop_requested() : SIGINT;
-        fprintf(stderr, "fracagg: %s at t = %g; %ld records in %s\n", sig == SIGTERM ? "terminated" : "interrupted",
-                res.t_reached, res.records, out);
+        const char *how = sig == SIGTERM ? "terminated" : "interrupted";
+        if (res.records > 0)
+            fprintf(stderr, "fracagg: %s at t = %g; %ld records in %s\n", how, res.t_reached, res.records, out);
+        else
+            fprintf(stderr, "fracagg: %s before the first record: no record in %s\n", how, out);
         fa_model_free(m);
         return 128 + sig;
     }

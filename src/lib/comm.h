@@ -17,6 +17,8 @@ int fa_comm_distributed(const fa_comm_t *c);
 int fa_comm_is_root(const fa_comm_t *c);
 
 double fa_comm_sum(const fa_comm_t *c, double x);
+/* The sum over the ranks that share this rank's node (its shared memory). */
+double fa_comm_node_sum(const fa_comm_t *c, double x);
 double fa_comm_max(const fa_comm_t *c, double x);
 double fa_comm_min(const fa_comm_t *c, double x);
 void fa_comm_sum_array(const fa_comm_t *c, double *v, int n);

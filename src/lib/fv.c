@@ -24,6 +24,7 @@
  * (doc/manual.md, section 6). It has no numerical dissipation and does not preserve
  * positivity: for smooth solutions only. */
 #include "fv.h"
+#include "memory.h"
 
 #include <fftw3.h>
 #include <math.h>
@@ -338,6 +339,23 @@ const char *fa_limiter_name(int i) { return i >= 0 && i < N_LIMITERS ? limiters[
 
 /* ---- set-up and evaluation --------------------------------------------------------- */
 
+/* The threads fa_fv_create uses: at most FA_FV_MAX_THREADS, one in 1D, and at least two
+ * planes of its own per thread (for the blocks to be worth it). */
+static int fv_threads(const fa_grid_layout_t *g, int threads)
+{
+    threads = threads < 1 ? 1 : threads > FA_FV_MAX_THREADS ? FA_FV_MAX_THREADS : threads;
+    if (g->dim == 1) threads = 1;
+    if (threads > g->slow_count / 2) threads = g->slow_count / 2 > 0 ? (int)(g->slow_count / 2) : 1;
+    return threads;
+}
+
+double fa_fv_memory(const fa_grid_t *grid, int threads)
+{
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    double per = g->dim > 1 ? (double)SCRATCH_DOUBLES(g) : 1;
+    return ((double)fv_threads(g, threads) * per + 9.0 * g->plane) * sizeof(double); /* scratch, halo, zero */
+}
+
 int fa_fv_create(const fa_grid_t *grid, int nspecies, fa_scheme_t scheme, int limiter, int threads,
                  fa_fv_t **out)
 {
@@ -350,10 +368,7 @@ int fa_fv_create(const fa_grid_t *grid, int nspecies, fa_scheme_t scheme, int li
     fv->grid = grid;
     fv->g = g;
     fv->nspecies = nspecies;
-    fv->threads = threads < 1 ? 1 : threads > FA_FV_MAX_THREADS ? FA_FV_MAX_THREADS : threads;
-    /* a thread needs at least two planes of its own for the blocks to be worth it */
-    if (g->dim == 1) fv->threads = 1;
-    if (fv->threads > g->slow_count / 2) fv->threads = g->slow_count / 2 > 0 ? (int)(g->slow_count / 2) : 1;
+    fv->threads = fv_threads(g, threads);
     const fv_kernels_t *k = scheme == FA_SCHEME_UPWIND    ? &upwind
                           : scheme == FA_SCHEME_CENTRAL ? &central
                                                         : &limiters[limiter];

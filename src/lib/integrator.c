@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "nvector.h"
 
 struct fa_integrator {
@@ -179,6 +180,27 @@ static void cvode_stats(const fa_integrator_t *it, fa_solver_stats_t *st)
 }
 
 /* ---- creation ---------------------------------------------------------------------- */
+
+/* State-length vectors CVODE (SUNDIALS 6/7) allocates beside our state (counted in its
+ * sources and checked with valgrind's massif to the vector): the Nordsieck history, max order
+ * + 1 vectors (BDF 5, Adams 12); error weights, correction and five work vectors; the Newton
+ * solver CVodeInit attaches (1); then BDF's linear-solver interface (2) and SPGMR (2, and
+ * maxl + 1 = 6 Krylov basis vectors at its default maxl = 5), or Adams' fixed-point solver
+ * (3); constraints: ours and CVODE's copy. */
+enum { CV_BDF_HISTORY = 6, CV_ADAMS_HISTORY = 13, CV_WORK = 7, CV_NEWTON = 1, CV_SPGMR = 2 + 2 + 6, CV_FIXED_POINT = 3,
+       CV_CONSTRAINTS = 2, SSPRK3_VECTORS = 3 };
+
+double fa_integrator_memory(long len, const fa_solver_options_t *opt)
+{
+    int v;
+    if (opt->method == FA_METHOD_SSPRK3) v = SSPRK3_VECTORS;
+    else {
+        int bdf = opt->method == FA_METHOD_BDF;
+        v = 1 + (bdf ? CV_BDF_HISTORY + CV_SPGMR : CV_ADAMS_HISTORY + CV_FIXED_POINT) + CV_WORK + CV_NEWTON +
+            (opt->nonnegative ? CV_CONSTRAINTS : 0);
+    }
+    return (double)v * (double)(len > 0 ? len : 1) * sizeof(double);
+}
 
 int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0, const fa_solver_options_t *opt,
                          const fa_integrator_ops_t *ops, const fa_comm_t *comm, fa_integrator_t **out)

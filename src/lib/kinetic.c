@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fv.h"
+#include "memory.h"
 
 long fa_kinetic_neighbour(const fa_grid_layout_t *g, long c, int a, long off)
 {
@@ -80,6 +81,21 @@ void fa_kinetic_potential_gradient(fa_kinetic_t *k, int i)
 }
 
 /* ---- the interface ----------------------------------------------------------------- */
+
+double fa_kinetic_memory(const fa_model_t *m)
+{
+    const fa_grid_t *grid = fa_model_grid(m);
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    const fa_solver_options_t *so = fa_model_solver_options(m);
+    int N = fa_model_species(m), d = g->dim;
+    const fa_kinetic_ops_t *ops =
+        fa_model_kinetic_options(m)->model == FA_KINETIC_MOMENT ? &fa_kinetic_moment_ops : &fa_kinetic_particle_ops;
+    double setup, b = fa_spectral_memory(grid, N, fa_model_kernels(m), so->threads, &setup);
+    b += (1.0 + d) * g->nlocal * sizeof(double); /* phi, grad */
+    if (g->distributed) b += (3.0 + d) * (g->slow_count + 4) * g->plane * sizeof(double);
+    double rest = ops->memory(m) + fa_w1g_memory(grid); /* the model, the comparison's W1 */
+    return b + (rest > setup ? rest : setup);
+}
 
 int fa_kinetic_create(const fa_model_t *m, double epsilon, fa_kinetic_t **out)
 {

@@ -21,6 +21,7 @@
 
 #include "fv.h"
 #include "integrator.h"
+#include "memory.h"
 #include "monitor.h"
 #include "precond.h"
 
@@ -183,6 +184,18 @@ static int moment_monitor(void *user, double t, const double *y)
     return fa_monitor_check(M(k)->monitor, t, rho);
 }
 
+static double moment_memory(const fa_model_t *m)
+{
+    const fa_grid_layout_t *g = fa_grid_layout(fa_model_grid(m));
+    const fa_solver_options_t *opt = fa_model_solver_options(m);
+    int N = fa_model_species(m), d = g->dim;
+    double n = (double)g->nlocal, len = N * (1.0 + d) * n;
+    double b = (d * n + n + len) * sizeof(double) /* dev, tmp, y0 */ + fa_integrator_memory((long)len, opt);
+    if (opt->method == FA_METHOD_BDF && opt->preconditioner == FA_PRECOND_FFT)
+        b += fa_sprec_memory(fa_model_grid(m), N);
+    return b;
+}
+
 static int moment_create(fa_kinetic_t *k)
 {
     const fa_model_t *m = k->model;
@@ -306,6 +319,7 @@ static double moment_velocity_gap(fa_kinetic_t *k, int i, const double *grad)
 const fa_kinetic_ops_t fa_kinetic_moment_ops = {
     .name = "moment",
     .create = moment_create,
+    .memory = moment_memory,
     .free = moment_free,
     .advance = moment_advance,
     .time = moment_time,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fv.h"
+#include "memory.h"
 
 typedef struct {
     long M;                  /* particles per species */
@@ -237,6 +238,9 @@ static int sample_positions(fa_kinetic_t *k, int i, const double *r, double *cum
     if (!(total > 0)) return FA_ERROR(FA_EINVAL, "species %d has no mass to sample particles from", i + 1);
     pt->q[i] = total / (double)pt->M;
     for (long p = 0; p < pt->M; p++) {
+        /* millions of particles take seconds to draw: a stop request is honoured meanwhile */
+        if ((p & 0xFFFFF) == 0 && fa_stop_requested())
+            return FA_ERROR(FA_EINTERRUPT, "interrupted while sampling the particles of species %d", i + 1);
         double u = uniform01(pt->rng) * total;
         long lo = 0, hi = n - 1;
         while (lo < hi) {
@@ -393,9 +397,19 @@ static double particles_velocity_gap(fa_kinetic_t *k, int i, const double *grad)
     return kin;
 }
 
+static double particles_memory(const fa_model_t *m)
+{
+    const fa_grid_layout_t *g = fa_grid_layout(fa_model_grid(m));
+    int N = fa_model_species(m), d = g->dim;
+    double n = (double)g->nlocal, M = (double)fa_model_kinetic_options(m)->particles;
+    /* X, V, F1, F2, Xs per species; rho_p, mom_p; rho0 and cum while sampling */
+    return (5.0 * N * M * d + N * n + N * d * n + N * n + n) * sizeof(double);
+}
+
 const fa_kinetic_ops_t fa_kinetic_particle_ops = {
     .name = "particles",
     .create = particles_create,
+    .memory = particles_memory,
     .free = particles_free,
     .advance = particles_advance,
     .time = particles_time,

@@ -12,6 +12,7 @@
 typedef struct fa_kinetic_ops {
     const char *name;
     int (*create)(fa_kinetic_t *k);
+    double (*memory)(const fa_model_t *m); /* what create allocates (memory.h), in bytes */
     void (*free)(fa_kinetic_t *k);
     int (*advance)(fa_kinetic_t *k, double tout);
     double (*time)(const fa_kinetic_t *k);

@@ -1,6 +1,7 @@
 /* The small-inertia sweep: one macroscopic run kept in memory at the output times, then the
  * kinetic model for each epsilon compared with it record by record. */
 #include "grid_internal.h"
+#include "memory.h"
 #include "runfile.h"
 
 #include <math.h>
@@ -30,6 +31,7 @@ int fa_limit(const fa_model_t *m, const double *epsilon, int n, const fa_limit_o
     long nl = fa_grid_local_cells(fa_model_grid(m));
     for (int e = 0; e < n; e++)
         if (!(epsilon[e] > 0)) return FA_ERROR(FA_EINVAL, "epsilon %g is not positive", epsilon[e]);
+    FA_TRY(fa_job_memory_check(m, FA_JOB_LIMIT));
     fa_solver_t *s = NULL;
     fa_kinetic_t *k = NULL;
     fa_comparison_t cmp = {0};

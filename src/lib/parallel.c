@@ -84,6 +84,22 @@ static double allreduce(const fa_comm_t *c, double x, MPI_Op op)
 #endif
 
 double fa_comm_sum(const fa_comm_t *c, double x) { return REDUCE(c, x, MPI_SUM); }
+
+double fa_comm_node_sum(const fa_comm_t *c, double x)
+{
+#ifdef FA_HAVE_MPI
+    if (DIST(c)) {
+        MPI_Comm node;
+        double sum = x;
+        if (MPI_Comm_split_type(c->comm, MPI_COMM_TYPE_SHARED, c->rank, MPI_INFO_NULL, &node) != MPI_SUCCESS) return x;
+        MPI_Allreduce(&x, &sum, 1, MPI_DOUBLE, MPI_SUM, node);
+        MPI_Comm_free(&node);
+        return sum;
+    }
+#endif
+    (void)c;
+    return x;
+}
 double fa_comm_max(const fa_comm_t *c, double x) { return REDUCE(c, x, MPI_MAX); }
 double fa_comm_min(const fa_comm_t *c, double x) { return REDUCE(c, x, MPI_MIN); }
 

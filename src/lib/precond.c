@@ -8,6 +8,8 @@
  * rho_ref = max rho, which over-damps where rho is small (vacuum, compact supports).
  * Cross-species coupling is left to the Krylov solver (block-diagonal preconditioner). */
 #include "precond.h"
+#include "memory.h"
+#include "transform.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +30,16 @@ struct fa_sprec {
                                 is the identity (rho = 0) */
     fftw_complex *rhat;      /* transform of the residual */
 };
+
+double fa_sprec_memory(const fa_grid_t *grid, int N)
+{
+    long nk;
+    size_t alloc;
+    fa_fft_spectrum_size(grid, &nk, &alloc);
+    /* symbol, pos, rhat */
+    return (double)N * nk * sizeof(double) + (double)N * fa_grid_layout(grid)->nlocal * sizeof(double) +
+           (double)alloc * sizeof(fftw_complex);
+}
 
 int fa_sprec_create(fa_spectral_t *sp, int levels, fa_sprec_t **out)
 {

@@ -1,5 +1,6 @@
 /* A whole run: solver, output schedule, diagnostics, run file. */
 #include "grid_internal.h"
+#include "memory.h"
 #include "model_internal.h"
 
 #include <math.h>
@@ -70,7 +71,9 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     double *mass0 = NULL;
     companion_t comp = {0}, *c = NULL;
     double t_written = NAN; /* time of the last record on disk */
-    int rc = fa_solver_create(m, &s);
+    /* a kinetic run's whole estimate before anything is allocated (the solver checks its own) */
+    int rc = kinetic ? fa_job_memory_check(m, FA_JOB_KINETIC) : FA_OK;
+    if (!rc) rc = fa_solver_create(m, &s);
     if (!rc) rc = fa_diag_record_init(&rec, N, hs, nhs);
     if (!rc && !(mass0 = fa_calloc((size_t)N, sizeof(double)))) rc = FA_ENOMEM;
     if (!rc && kinetic) {

@@ -12,6 +12,7 @@
 #include "fv.h"
 #include "monitor.h"
 #include "integrator.h"
+#include "memory.h"
 #include "solver_internal.h"
 #include "precond.h"
 
@@ -121,9 +122,24 @@ static int stiffness(fa_solver_t *s)
     return FA_OK;
 }
 
+double fa_solver_memory(const fa_model_t *m)
+{
+    const fa_grid_t *grid = fa_model_grid(m);
+    const fa_solver_options_t *opt = fa_model_solver_options(m);
+    int N = fa_model_species(m);
+    double nloc = (double)fa_grid_layout(grid)->nlocal, setup;
+    double d = fa_spectral_memory(grid, N, fa_model_kernels(m), opt->threads, &setup);
+    double rest = fa_fv_memory(grid, opt->threads) + nloc * sizeof(double) /* phi */
+                + (double)N * nloc * sizeof(double)                      /* y0, until the integrator has it */
+                + fa_integrator_memory((long)N * (long)nloc, opt);
+    if (opt->method == FA_METHOD_BDF && opt->preconditioner == FA_PRECOND_FFT) rest += fa_sprec_memory(grid, N);
+    return d + (rest > setup ? rest : setup); /* the kernel tables are freed before the rest exists */
+}
+
 int fa_solver_create(const fa_model_t *m, fa_solver_t **out)
 {
     *out = NULL;
+    FA_TRY(fa_job_memory_check(m, FA_JOB_RUN));
     fa_solver_t *s = fa_calloc(1, sizeof *s);
     if (!s) return FA_ENOMEM;
     const fa_grid_t *grid = fa_model_grid(m);

@@ -19,6 +19,7 @@
 #endif
 
 #include "kernel_internal.h"
+#include "memory.h"
 #include "transform.h"
 
 struct fa_spectral {
@@ -138,6 +139,32 @@ static int build_multipliers(fa_spectral_t *sp)
         FA_TRY(kernel_multiplier(sp, K, m));
     }
     return FA_OK;
+}
+
+double fa_spectral_memory(const fa_grid_t *grid, int N, const fa_kernel_t *kernels, int threads, double *setup)
+{
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    long nk;
+    size_t alloc;
+    fa_fft_spectrum_size(grid, &nk, &alloc);
+    int tables = 0, several_terms = 0;
+    for (int p = 0; p < N * N; p++) { /* build_multipliers: one table per distinct kernel */
+        if (kernels[p].nterms == 0) continue;
+        int shared = 0;
+        for (int q = 0; q < p && !shared; q++) shared = kernels[q].nterms && kernel_equal(&kernels[q], &kernels[p]);
+        tables += !shared;
+        several_terms |= kernels[p].nterms > 1;
+    }
+    double d = fa_fft_memory(grid);
+    d += (double)(N + 1) * alloc * sizeof(fftw_complex);                 /* rhohat, work */
+    d += (double)(g->nlocal > 0 ? g->nlocal : 1) * sizeof(double);       /* diff */
+    d += (double)tables * nk * sizeof(double);                           /* multipliers */
+    if (N > FA_KERNEL_SUMS_UNROLLED) d += (double)(threads > 1 ? threads : 1) * N * 2 * FA_SPECTRAL_CHUNK * sizeof(double);
+    /* a free grid's kernel table, and for kernels of several terms a whole table per term
+     * beside it (kernel_multiplier) */
+    *setup = fa_fft_table_memory(grid);
+    if (several_terms && g->boundary == FA_BOUNDARY_FREE) *setup += fa_fft_grid_points(grid) * sizeof(double);
+    return d;
 }
 
 int fa_spectral_create(const fa_grid_t *grid, int N, const fa_kernel_t *kernels, const fa_fft_options_t *opt,

@@ -90,7 +90,7 @@ static int build_tables(fa_fft_t *f)
         lo[1] = 0, hi[1] = n2, axis[1] = 2;                                  /* z */
         lo[2] = 0, hi[2] = nxh, axis[2] = 0;                                 /* kx */
     }
-    f->nk = (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
+    if (f->nk != (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2])) return FA_ERROR(FA_EINVAL, "internal: the local spectrum has %ld coefficients, not %ld", (long)((hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2])), f->nk);
     size_t alloc = (size_t)(f->nk > 0 ? f->nk : 1);
     f->kabs2 = fa_malloc(alloc * sizeof(double));
     f->kdisc2 = fa_malloc(alloc * sizeof(double));
@@ -219,13 +219,15 @@ static int plan(fa_fft_t *f, unsigned flags)
 #endif
 }
 
-int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t **out)
+/* The sizes of a grid's transform (kind, points, box, local spectrum and the arrays' lengths),
+ * before anything is allocated: fa_fft_create allocates them, fa_fft_memory counts them. */
+typedef struct {
+    size_t nreal;  /* rin: the real array of the whole-grid transforms (not FREE_SERIAL) */
+    size_t nT;     /* T: FREE_MPI's field planes in the padded slab layout */
+} fft_sizes_t;
+
+static void fft_layout(fa_fft_t *f, const fa_grid_t *grid, fft_sizes_t *z)
 {
-    *out = NULL;
-    fa_fft_options_t defaults = {0};
-    if (!opt) opt = &defaults;
-    fa_fft_t *f = fa_calloc(1, sizeof *f);
-    if (!f) return FA_ENOMEM;
     const fa_grid_layout_t *g = fa_grid_layout(grid);
     f->grid = grid;
     f->g = g;
@@ -235,27 +237,92 @@ int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t *
         f->nt[a] = a < g->dim && free_grid ? padded_length(g->n[a]) : g->n[a];
         f->Lt[a] = a < g->dim && free_grid ? (double)f->nt[a] * g->h[a] : g->L[a];
     }
-    int rc = FA_OK;
-    size_t nreal = (size_t)g->nlocal; /* rin */
-    f->alloc = 0;
+    long nxh = f->nt[0] / 2 + 1;
+    z->nreal = (size_t)g->nlocal;
+    z->nT = 0;
+    f->nk = nxh * f->nt[1] * f->nt[2];
+    f->alloc = (size_t)f->nk;
 #ifdef FA_HAVE_MPI
     if (g->distributed) {
         ptrdiff_t ln0, l0s;
         f->alloc = (size_t)mpi_local(f, fa_comm_mpi(fa_grid_comm(grid)), &ln0, &l0s);
         f->pad_start = l0s;
         f->pad_count = ln0;
-        long rowlen = 2 * (f->nt[0] / 2 + 1), plane_t = rowlen * (g->dim == 3 ? f->nt[1] : 1);
-        nreal = 2 * f->alloc > (size_t)(plane_t * ln0) ? 2 * f->alloc : (size_t)(plane_t * ln0);
-        if (free_grid && !(f->T = fftw_malloc((size_t)((ln0 > 0 ? ln0 : 1) * g->plane) * sizeof(double))))
-            rc = FA_ENOMEM;
+        long rowlen = 2 * nxh, plane_t = rowlen * (g->dim == 3 ? f->nt[1] : 1);
+        z->nreal = 2 * f->alloc > (size_t)(plane_t * ln0) ? 2 * f->alloc : (size_t)(plane_t * ln0);
+        if (free_grid) z->nT = (size_t)((ln0 > 0 ? ln0 : 1) * g->plane);
+        /* transposed: 2D [kx slab][y], 3D [y slab][z][x/2+1] */
+        f->nk = g->dim == 2 ? f->tr_count * f->nt[1] : g->dim == 3 ? f->tr_count * f->nt[2] * nxh : f->nk;
     }
 #endif
+    if (f->alloc < 1) f->alloc = 1;
+    if (z->nreal < 1) z->nreal = 1;
+}
+
+double fa_fft_memory(const fa_grid_t *grid)
+{
+    fa_fft_t f = {0};
+    fft_sizes_t z;
+    fft_layout(&f, grid, &z);
+    const fa_grid_layout_t *g = f.g;
+    double nk = (double)(f.nk > 0 ? f.nk : 1), d = 0;
+    d += nk * (2 * sizeof(double) + 2);             /* kabs2, kdisc2, weight, top */
+    d += (double)f.alloc * sizeof(fftw_complex);    /* cwork */
+    if (f.kind != FREE_SERIAL) d += (double)z.nreal * sizeof(double); /* rin */
+    d += (double)z.nT * sizeof(double);
+    if (f.kind == FREE_SERIAL) {
+        double rows = (double)g->n[1] * g->n[2], N0 = (double)f.nt[0], m0 = (double)(f.nt[0] / 2 + 1);
+        d += 2 * rows * N0 * sizeof(double);                                  /* R, Rout */
+        d += (double)g->n[2] * f.nt[1] * m0 * sizeof(fftw_complex);           /* A */
+        if (g->dim == 3) d += (double)f.nt[2] * f.nt[1] * m0 * sizeof(fftw_complex); /* S */
+    }
+    return d;
+}
+
+double fa_fft_grid_points(const fa_grid_t *grid)
+{
+    fa_fft_t f = {0};
+    fft_sizes_t z;
+    fft_layout(&f, grid, &z);
+    return fa_fft_total_points(&f);
+}
+
+void fa_fft_spectrum_size(const fa_grid_t *grid, long *nk, size_t *alloc)
+{
+    fa_fft_t f = {0};
+    fft_sizes_t z;
+    fft_layout(&f, grid, &z);
+    *nk = f.nk > 0 ? f.nk : 1;
+    *alloc = f.alloc;
+}
+
+double fa_fft_table_memory(const fa_grid_t *grid)
+{
+    fa_fft_t f = {0};
+    fft_sizes_t z;
+    fft_layout(&f, grid, &z);
+    if (f.kind == FREE_SERIAL) return fa_fft_total_points(&f) * sizeof(double);
+    if (f.kind == FREE_MPI)
+        return (double)(f.pad_count > 0 ? f.pad_count : 1) * (f.g->dim == 3 ? f.nt[1] : 1) * f.nt[0] * sizeof(double);
+    return 0;
+}
+
+int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t **out)
+{
+    *out = NULL;
+    fa_fft_options_t defaults = {0};
+    if (!opt) opt = &defaults;
+    fa_fft_t *f = fa_calloc(1, sizeof *f);
+    if (!f) return FA_ENOMEM;
+    fft_sizes_t z;
+    fft_layout(f, grid, &z);
+    const fa_grid_layout_t *g = f->g;
+    int rc = FA_OK;
+    if (z.nT && !(f->T = fftw_malloc(z.nT * sizeof(double)))) rc = FA_ENOMEM;
     if (!rc) rc = build_tables(f);
     if (!rc) {
-        if (!g->distributed) f->alloc = (size_t)f->nk;
-        if (f->alloc < 1) f->alloc = 1;
         f->cwork = fftw_malloc(f->alloc * sizeof(fftw_complex));
-        if (f->kind != FREE_SERIAL) f->rin = fftw_malloc((nreal > 0 ? nreal : 1) * sizeof(double));
+        if (f->kind != FREE_SERIAL) f->rin = fftw_malloc(z.nreal * sizeof(double));
         if (!f->cwork || (f->kind != FREE_SERIAL && !f->rin)) rc = FA_ERROR(FA_ENOMEM, "out of memory for FFT buffers");
     }
     if (rc) {

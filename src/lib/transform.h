@@ -14,6 +14,14 @@ typedef struct fa_fft fa_fft_t;
 
 int fa_fft_create(const fa_grid_t *g, const fa_fft_options_t *opt, fa_fft_t **out);
 void fa_fft_free(fa_fft_t *f);
+/* Bytes fa_fft_create allocates on this process for a grid (the memory estimate, memory.h),
+ * and the transient of a free grid's kernel table (fa_fft_forward_table). */
+double fa_fft_memory(const fa_grid_t *g);
+double fa_fft_table_memory(const fa_grid_t *g);
+/* fa_fft_nk and fa_fft_complex_alloc of the transform fa_fft_create would make. */
+void fa_fft_spectrum_size(const fa_grid_t *g, long *nk, size_t *alloc);
+/* fa_fft_total_points of that transform. */
+double fa_fft_grid_points(const fa_grid_t *g);
 
 /* The transform grid: points per axis (n; free grids N >= 2n, padded) and its box (L; N h). */
 const long *fa_fft_points(const fa_fft_t *f);

@@ -310,6 +310,25 @@ struct fa_w1g {
     double *f, *h;    /* rank 0: gathered fields */
 };
 
+/* What fa_w1_create allocates for a grid of n cells: 1D the cumulative sums (and the
+ * periodic median's sorted copy); else delta, phi, pt, r, the flux m and its extrapolation
+ * mt per axis, the inverse symbol and (periodic) a half spectrum. */
+static double w1_memory(const fa_grid_layout_t *g)
+{
+    double n = (double)g->ntotal;
+    int noflux = g->boundary == FA_BOUNDARY_FREE;
+    if (g->dim == 1) return (noflux ? 1 : 2) * (n + 1) * sizeof(double);
+    double nk = noflux ? n : (double)(g->n[0] / 2 + 1) * (g->ntotal / g->n[0]);
+    return (4 + 2.0 * g->dim) * n * sizeof(double) + nk * sizeof(double) + (noflux ? 0 : nk * sizeof(fftw_complex));
+}
+
+double fa_w1g_memory(const fa_grid_t *g)
+{
+    const fa_grid_layout_t *G = fa_grid_layout(g);
+    if (!G->distributed) return w1_memory(G);
+    return fa_grid_is_root(g) ? w1_memory(G) + 2.0 * G->ntotal * sizeof(double) : 0;
+}
+
 int fa_w1g_create(const fa_grid_t *g, fa_w1g_t **out)
 {
     *out = NULL;
