@@ -26,6 +26,12 @@ typedef struct {
 } fa_grid_layout_t;
 
 const fa_grid_layout_t *fa_grid_layout(const fa_grid_t *g);
+
+/* The largest grids this build handles: cells per axis, and in all (the configuration's
+ * validator and the run-file readers, which size allocations by a file's dimensions, refuse
+ * more). */
+#define FA_GRID_MAX_AXIS (1L << 24)
+#define FA_GRID_MAX_CELLS 4e9
 /* The communicator the grid is distributed over (NULL when it is held whole). */
 const fa_comm_t *fa_grid_comm(const fa_grid_t *g);
 /* Is this process rank 0 of the grid's communicator (the one that writes files)? */

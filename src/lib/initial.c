@@ -1,6 +1,7 @@
 /* Initial profiles as cell averages (doc/theory/exact-solutions.md section 1: compare cell averages with cell averages).
  * One table row per profile type. */
 #include "grid_internal.h"
+#include "integrator.h"
 #include "model_internal.h"
 #include "runfile.h"
 
@@ -167,22 +168,94 @@ static int fill_mode(const fa_grid_t *grid, const fa_initial_t *in, double *rho)
     return FA_OK;
 }
 
-static int fill_file(const fa_grid_t *g, const fa_initial_t *in, double *rho)
+/* Restart data are input like a configuration (a run file may be damaged or hostile), checked
+ * before a solver sees them, so that a bad value is an input error naming the file, not an
+ * integration failure:
+ *  - every value finite;
+ *  - none below zero by more than the integrator's state check allows a state (the same
+ *    definition, fa_integrator_negative_slack, with the largest density of the whole state,
+ *    as the check takes it: a BDF run's records may hold -1e-12 and must stay continuable);
+ *  - small enough that the diagnostics of the first record stay finite: the mass h^d sum rho
+ *    and the squared L2 norm h^d sum rho^2, and the transforms' sum of squares, which by
+ *    Parseval is N sum rho^2 (N cells; the energy and the H^s norms are weighted sums of it,
+ *    and sum |rho| <= sqrt(N sum rho^2) bounds the mass). Required: h^d S and N S finite,
+ *    S = sum rho^2.
+ * Collective over the grid's ranks (each reads its own slab); every rank returns the same
+ * status, and the rank holding the first bad cell names it. `which`: 1 not finite, 2
+ * negative, 3 too large; `mx`: the largest density of the state. */
+static int check_restart(const fa_grid_t *grid, const fa_initial_t *in, const fa_solver_options_t *so,
+                         const double *rho, const fa_runfile_where_t *w, int which, double mx)
 {
-    double found;
-    return fa_runfile_read(in->path, in->file_species, in->has_time, in->time, g, rho, &found);
+    const fa_grid_layout_t *g = fa_grid_layout(grid);
+    long bad = -1, big = 0;
+    double sq = 0, slack = fa_integrator_negative_slack(so, mx);
+    for (long c = 0; c < g->nlocal && bad < 0; c++) {
+        double v = rho[c];
+        int is_bad = which == 1 ? !isfinite(v) : which == 2 ? v < -slack : 0;
+        if (is_bad) bad = c;
+        if (fabs(v) > fabs(rho[big])) big = c;
+        sq += v * v;
+    }
+    if (which == 3) {
+        sq = fa_gsum(grid, sq);
+        if (isfinite(sq * g->cell_volume) && isfinite(sq * (double)g->ntotal)) return FA_OK;
+        double mine = g->nlocal > 0 ? fabs(rho[big]) : 0, top = fa_gmax(grid, mine);
+        if (g->nlocal > 0 && mine >= top) bad = big; /* the rank holding the largest value names it */
+    } else if (!(fa_gmax(grid, bad >= 0 ? 1.0 : 0.0) > 0)) {
+        return FA_OK;
+    }
+    char cell[128] = "a cell on another process";
+    if (bad >= 0) {
+        long idx = g->slow_start * g->plane + bad;
+        long ix = idx % g->n[0], iy = idx / g->n[0] % g->n[1], iz = idx / (g->n[0] * g->n[1]);
+        if (g->dim == 1) snprintf(cell, sizeof cell, "cell x = %ld holds %.17g", ix, rho[bad]);
+        else if (g->dim == 2) snprintf(cell, sizeof cell, "cell (x, y) = (%ld, %ld) holds %.17g", ix, iy, rho[bad]);
+        else snprintf(cell, sizeof cell, "cell (x, y, z) = (%ld, %ld, %ld) holds %.17g", ix, iy, iz, rho[bad]);
+    }
+    char why[160];
+    if (which == 1) snprintf(why, sizeof why, "not a finite number");
+    else if (which == 2) snprintf(why, sizeof why, "negative beyond the solver's tolerance (%.3g below 0)", slack);
+    else snprintf(why, sizeof why, "too large: the sum of the squared densities overflows");
+    return FA_ERROR(FA_EFORMAT, "%s: variable %s, record %zu (t = %.9g): %s: %s; not usable as initial data", in->path,
+                    w->var, w->record, w->time, cell, why);
+}
+
+/* Read every species that starts from a run file into y (species i at y + i n), then check
+ * them (check_restart): first finiteness, then the sign against the state's largest density
+ * and the size. */
+static int fill_files(const fa_grid_t *g, const fa_initial_t *in, int N, const fa_solver_options_t *so, double *y,
+                      long n)
+{
+    fa_runfile_where_t *w = fa_calloc((size_t)N, sizeof *w);
+    if (!w) return FA_ENOMEM;
+    int rc = FA_OK;
+    for (int i = 0; !rc && i < N; i++) {
+        if (in[i].type != FA_INIT_FILE) continue;
+        rc = fa_runfile_read_record(in[i].path, in[i].file_species, in[i].has_time, in[i].time, g, y + i * n, &w[i]);
+        /* every rank read its own slab: they agree on the status before the collective checks */
+        if (fa_gmax(g, rc ? 1.0 : 0.0) > 0 && !rc) rc = FA_ERROR(FA_EFORMAT, "%s: unreadable on another process", in[i].path);
+    }
+    for (int which = 1; which <= 3 && !rc; which++) {
+        double mx = 0;
+        for (long c = 0; which == 2 && c < (long)N * n; c++) mx = fmax(mx, y[c]);
+        if (which == 2) mx = fa_gmax(g, mx);
+        for (int i = 0; !rc && i < N; i++)
+            if (in[i].type == FA_INIT_FILE) rc = check_restart(g, &in[i], so, y + i * n, &w[i], which, mx);
+    }
+    free(w);
+    return rc;
 }
 
 static const struct {
     fa_init_type_t type;
     const char *name;
-    int (*fill)(const fa_grid_t *, const fa_initial_t *, double *);
+    int (*fill)(const fa_grid_t *, const fa_initial_t *, double *); /* NULL: file, read and checked */
 } profiles[] = {
     {FA_INIT_BARENBLATT, "barenblatt", fill_barenblatt},
     {FA_INIT_GAUSSIAN, "gaussian", fill_gaussian},
     {FA_INIT_PLATEAU, "plateau", fill_plateau},
     {FA_INIT_MODE, "mode", fill_mode},
-    {FA_INIT_FILE, "file", fill_file},
+    {FA_INIT_FILE, "file", NULL},
 };
 
 int fa_initial_lookup(const char *name)
@@ -192,9 +265,16 @@ int fa_initial_lookup(const char *name)
     return -1;
 }
 
-int fa_initial_fill(const fa_grid_t *g, const fa_initial_t *in, double *rho)
+int fa_initial_fill_state(const fa_grid_t *g, const fa_initial_t *in, int N, const fa_solver_options_t *so, double *y,
+                          long n)
 {
-    for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-        if (profiles[i].type == in->type) return profiles[i].fill(g, in, rho);
-    return FA_ERROR(FA_EINVAL, "unknown initial profile type %d", (int)in->type);
+    for (int i = 0; i < N; i++) {
+        if (in[i].type == FA_INIT_FILE) continue;
+        size_t k = 0;
+        while (k < sizeof profiles / sizeof profiles[0] && profiles[k].type != in[i].type) k++;
+        if (k == sizeof profiles / sizeof profiles[0] || !profiles[k].fill)
+            return FA_ERROR(FA_EINVAL, "unknown initial profile type %d", (int)in[i].type);
+        FA_TRY(profiles[k].fill(g, &in[i], y + i * n));
+    }
+    return fill_files(g, in, N, so, y, n);
 }

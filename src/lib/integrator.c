@@ -263,6 +263,11 @@ static int stop_requested(const fa_integrator_t *it)
     return reduce_max(it, it->interrupt || fa_stop_requested() ? 1.0 : 0.0) > 0;
 }
 
+double fa_integrator_negative_slack(const fa_solver_options_t *opt, double max)
+{
+    return opt->method == FA_METHOD_SSPRK3 ? 1e3 * DBL_EPSILON * max : 10 * (opt->atol + opt->rtol * max);
+}
+
 /* Is the state acceptable? Finite everywhere, and the densities (the first nonneg_len
  * entries) not below -slack: rounding for SSP-RK3, the tolerances for CVODE (which projects
  * small constraint violations), whatever the scheme.
@@ -302,7 +307,7 @@ static int check(fa_integrator_t *it)
     /* The central scheme does not preserve positivity, but a negative density is never a
      * solution of the problem: it stops the run like any other scheme's (a smooth solution
      * bounded away from vacuum, the central scheme's use, never dips). */
-    double slack = it->opt.method == FA_METHOD_SSPRK3 ? 1e3 * DBL_EPSILON * mx : 10 * (it->opt.atol + it->opt.rtol * mx);
+    double slack = fa_integrator_negative_slack(&it->opt, mx);
     if (mn < -slack)
         return FA_ERROR(FA_ENUMERIC, "the %s became negative (%g, beyond the tolerance %g) at t = %.9g", dens, mn,
                         slack, t);

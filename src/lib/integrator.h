@@ -40,6 +40,12 @@ int fa_integrator_create(long len, long nonneg_len, double t0, const double *y0,
                          fa_integrator_t **out);
 void fa_integrator_free(fa_integrator_t *it);
 
+/* How far below zero a density may lie in an acceptable state whose largest density is
+ * `max`: rounding for SSP-RK3, the tolerances for CVODE (which projects small constraint
+ * violations; a BDF state may hold -1e-12). The state check after every step and the check
+ * of restart data (initial.c) use this one definition. */
+double fa_integrator_negative_slack(const fa_solver_options_t *opt, double max);
+
 /* Integrate to tout (see fa_solver_advance for the return codes). */
 int fa_integrator_advance(fa_integrator_t *it, double tout);
 /* Restart from the current state at time t (after the caller changed it). */

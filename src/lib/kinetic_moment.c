@@ -219,7 +219,7 @@ static int moment_create(fa_kinetic_t *k)
         return FA_ERROR(FA_ENOMEM, "out of memory for the moment model");
     }
     int rc = FA_OK;
-    for (int i = 0; !rc && i < N; i++) rc = fa_model_initial(m, i, y0 + i * n);
+    if (!rc) rc = fa_model_initial_state(m, y0, n);
     const double *rho[FA_MAX_SPECIES];
     for (int j = 0; j < N; j++) rho[j] = y0 + j * n;
     if (!rc) {

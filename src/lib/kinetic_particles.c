@@ -282,7 +282,7 @@ static int particles_create(fa_kinetic_t *k)
              !(pt->F2[i] = fa_malloc(sz)) || !(pt->Xs[i] = fa_malloc(sz));
     }
     if (rc) rc = FA_ERROR(FA_ENOMEM, "out of memory for %ld particles", M);
-    for (int i = 0; !rc && i < N; i++) rc = fa_model_initial(m, i, rho0 + i * n);
+    if (!rc) rc = fa_model_initial_state(m, rho0, n);
     uint64_t seed = k->opt.seed;
     for (int j = 0; j < 4; j++) pt->rng[j] = splitmix64(&seed);
     for (int i = 0; !rc && i < N; i++) rc = sample_positions(k, i, rho0 + i * n, cum);

@@ -105,11 +105,11 @@ static int read_grid(fa_model_t *m, const fa_comm_t *comm)
     FA_TRY(per_axis_reals(c, "grid", "length", (int)dim, L));
     for (int a = 0; a < dim; a++) {
         if (n[a] < 1) return CFG_ERROR(c, "grid", "cells", "cells must be positive");
-        if (n[a] > (1L << 24)) return CFG_ERROR(c, "grid", "cells", "more than 2^24 cells along an axis");
+        if (n[a] > FA_GRID_MAX_AXIS) return CFG_ERROR(c, "grid", "cells", "more than 2^24 cells along an axis");
         if (!(L[a] > 0)) return CFG_ERROR(c, "grid", "length", "lengths must be positive");
     }
     double total = (double)n[0] * n[1] * n[2];
-    if (total > 4e9) return CFG_ERROR(c, "grid", "cells", "%.3g cells is more than this build handles", total);
+    if (total > FA_GRID_MAX_CELLS) return CFG_ERROR(c, "grid", "cells", "%.3g cells is more than this build handles", total);
     fa_boundary_t b = strcmp(word(c, "grid", "boundary"), "free") == 0 ? FA_BOUNDARY_FREE : FA_BOUNDARY_PERIODIC;
     FA_TRY(get_real(c, "grid", "edge_fraction", &m->edge_fraction));
     return fa_grid_create((int)dim, n, L, b, comm, &m->grid);
@@ -511,5 +511,10 @@ const double *fa_model_hs_orders(const fa_model_t *m, int *n)
 int fa_model_initial(const fa_model_t *m, int i, double *rho)
 {
     if (i < 0 || i >= m->nspecies) return FA_ERROR(FA_EINVAL, "species %d out of range", i);
-    return fa_initial_fill(m->grid, &m->initial[i], rho);
+    return fa_initial_fill_state(m->grid, &m->initial[i], 1, &m->solver, rho, fa_grid_layout(m->grid)->nlocal);
+}
+
+int fa_model_initial_state(const fa_model_t *m, double *y, long n)
+{
+    return fa_initial_fill_state(m->grid, m->initial, m->nspecies, &m->solver, y, n);
 }

@@ -52,8 +52,16 @@ double fa_model_edge_fraction(const fa_model_t *m);
  * or auto: unless every species starts from a run file's record at [time] start.) */
 int fa_model_writes_initial_record(const fa_model_t *m);
 
-/* Initial profiles (initial.c): table lookup by name, and cell averages on the local slab. */
+/* Initial profiles (initial.c): table lookup by name, and the cell averages on the local slab of
+ * N species, species i at y + i n (a run file's record for type = file, checked as input
+ * against the solver options `so` and the whole state's largest density; collective over the
+ * grid's ranks). */
 int fa_initial_lookup(const char *name);
-int fa_initial_fill(const fa_grid_t *g, const fa_initial_t *in, double *rho);
+int fa_initial_fill_state(const fa_grid_t *g, const fa_initial_t *in, int N, const fa_solver_options_t *so, double *y,
+                          long n);
+
+/* The initial state of a model's solver: every species, species i at y + i n (the local slab's
+ * cells); restart data checked against the whole state (fa_initial_fill_state). */
+int fa_model_initial_state(const fa_model_t *m, double *y, long n);
 
 #endif

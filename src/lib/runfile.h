@@ -8,6 +8,16 @@
 /* Can species `species` of run file `path` at `time` (or its last record) be read onto grid g?
  * FA_EIO / FA_EFORMAT with a message otherwise; the record's time in *found (may be NULL). */
 int fa_runfile_check(const char *path, int species, int has_time, double time, const fa_grid_t *g, double *found);
+/* A record's density read as restart data (initial.c), and where it came from, for messages
+ * about its values: the record (from 1), its time, the variable. fa_runfile_read is this
+ * without `where`. */
+typedef struct {
+    size_t record;
+    double time;
+    char var[320];
+} fa_runfile_where_t;
+int fa_runfile_read_record(const char *path, int species, int has_time, double time, const fa_grid_t *g, double *rho,
+                           fa_runfile_where_t *where);
 /* Open a run file for reading: only a regular file (a FIFO or a terminal would block), errors
  * naming the path. */
 int fa_runfile_open(const char *path, int *ncid);

@@ -53,23 +53,15 @@ int fa_runfile_open(const char *path, int *ncid)
     struct stat st;
     if (stat(path, &st) != 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode)) return FA_ERROR(FA_EIO, "cannot open run file %s: not a regular file", path);
+    /* a classic file is checked against its header first: netCDF reads the records a truncated
+     * file lacks as zeros, and allocates what a hostile header claims (runfile_header.c) */
+    int classic;
+    FA_TRY(fa_rf_check_header(path, &classic));
     int rc = nc_open(path, NC_NOWRITE, ncid);
     if (rc != NC_NOERR) {
         if (rc > 0) return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, strerror(rc));
-        return FA_ERROR(FA_EIO, "cannot open run file %s: %s", path, nc_strerror(rc));
-    }
-    /* a classic-format record takes at least a byte: a header claiming more records than the
-     * file has bytes is broken (reading them would only return fill values, and a reader
-     * sizing its buffers by the count would allocate what the header says) */
-    int format, dt;
-    size_t n = 0;
-    if (nc_inq_dimid(*ncid, "time", &dt) == NC_NOERR && nc_inq_dimlen(*ncid, dt, &n) == NC_NOERR &&
-        nc_inq_format(*ncid, &format) == NC_NOERR &&
-        (format == NC_FORMAT_CLASSIC || format == NC_FORMAT_64BIT_OFFSET || format == NC_FORMAT_CDF5) &&
-        n > (size_t)st.st_size) {
-        nc_close(*ncid);
-        return FA_ERROR(FA_EFORMAT, "%s: the header claims %zu records, the file has only %lld bytes", path, n,
-                        (long long)st.st_size);
+        return FA_ERROR(FA_EIO, "cannot open run file %s: %s%s", path, nc_strerror(rc),
+                        classic ? "" : " (not a netCDF file, or a damaged or truncated netCDF-4 file?)");
     }
     return FA_OK;
 }
@@ -81,9 +73,45 @@ typedef struct {
     double t, tfirst, tlast;
 } opened_t;
 
+/* The time axis must be what the writer makes it: every record's time finite, not the fill
+ * value (a record never written), and strictly increasing (records in order, none repeated).
+ * Readers pick records by time and continuations append after the last one: a file whose
+ * axis is otherwise is refused, naming the records. Read in blocks; the record at `time`
+ * (nearest) is found on the way. */
+static int check_times(const char *path, int nc, int vt, size_t n, int has_time, double time, size_t *best,
+                       double *tbest)
+{
+    double fill = NC_FILL_DOUBLE, prev = 0, buf[512];
+    nc_type type;
+    size_t len;
+    if (nc_inq_att(nc, vt, "_FillValue", &type, &len) == NC_NOERR && len == 1 && type != NC_CHAR &&
+        type != NC_STRING && nc_get_att_double(nc, vt, "_FillValue", &fill) != NC_NOERR)
+        fill = NC_FILL_DOUBLE;
+    for (size_t s0 = 0; s0 < n; s0 += 512) {
+        size_t cnt = n - s0 < 512 ? n - s0 : 512;
+        int nrc = nc_get_vara_double(nc, vt, &s0, &cnt, buf);
+        if (nrc != NC_NOERR) return FA_ERROR(FA_EFORMAT, "%s: reading time: %s (a damaged file?)", path, nc_strerror(nrc));
+        for (size_t i = 0; i < cnt; i++) {
+            size_t r = s0 + i;
+            double t = buf[i];
+            if (t == fill || t == NC_FILL_DOUBLE)
+                return FA_ERROR(FA_EFORMAT, "%s: record %zu of %zu has the fill value as its time (%g): a record "
+                                "never written (a damaged file?)", path, r + 1, n, t);
+            if (!isfinite(t)) return FA_ERROR(FA_EFORMAT, "%s: record %zu of %zu has time %g", path, r + 1, n, t);
+            if (r > 0 && !(t > prev))
+                return FA_ERROR(FA_EFORMAT, "%s: times do not increase: record %zu has t = %.17g, record %zu t = "
+                                "%.17g (%s)", path, r, prev, r + 1, t, t == prev ? "a repeated time" : "out of order");
+            prev = t;
+            if (has_time && fabs(t - time) < fabs(*tbest - time)) *best = r, *tbest = t;
+        }
+    }
+    return FA_OK;
+}
+
 /* Open a run file and locate the record: the last one, or the one at `time`. The time
- * variable must be one-dimensional along the time dimension; the times are read in blocks. */
-static int open_record(const char *path, int has_time, double time, opened_t *o)
+ * variable must be one-dimensional along the time dimension. `allow_empty`: a file without
+ * records (killed before its first) is accepted, with o->rec = 0 and no times. */
+static int open_record(const char *path, int has_time, double time, int allow_empty, opened_t *o)
 {
     int nc;
     FA_TRY(fa_runfile_open(path, &nc));
@@ -94,37 +122,24 @@ static int open_record(const char *path, int has_time, double time, opened_t *o)
                 nc_inq_varndims(nc, vt, &nd) != NC_NOERR || nd != 1 || nc_inq_vardimid(nc, vt, &vdim) != NC_NOERR ||
                 vdim != dt))
         rc = FA_ERROR(FA_EFORMAT, "%s: no time records (not a fracagg run file?)", path);
-    if (!rc && n == 0) rc = FA_ERROR(FA_EFORMAT, "%s: holds no records", path);
+    if (!rc && n == 0 && !allow_empty) rc = FA_ERROR(FA_EFORMAT, "%s: holds no records", path);
+    size_t best = n ? n - 1 : 0;
+    double tbest = HUGE_VAL;
+    if (!rc) rc = check_times(path, nc, vt, n, has_time, time, &best, &tbest);
+    double tfirst = NAN, tlast = NAN;
+    if (!rc && n > 0) {
+        size_t zero = 0, last = n - 1;
+        int nrc = nc_get_var1_double(nc, vt, &zero, &tfirst);
+        if (nrc == NC_NOERR) nrc = nc_get_var1_double(nc, vt, &last, &tlast);
+        if (nrc != NC_NOERR) rc = FA_ERROR(FA_EFORMAT, "%s: reading time: %s (a damaged file?)", path, nc_strerror(nrc));
+        if (!has_time) tbest = tlast;
+    }
+    if (!rc && has_time && !(fabs(tbest - time) <= 1e-9 * fmax(1.0, fabs(time))))
+        rc = FA_ERROR(FA_EFORMAT, "%s: no record at time %g (records span %g .. %g; nearest %g)", path, time, tfirst,
+                      tlast, tbest);
     if (rc) {
         nc_close(nc);
         return rc;
-    }
-    size_t best = n - 1, last = n - 1;
-    double tlast, tfirst = 0, tbest;
-    int nrc = nc_get_var1_double(nc, vt, &last, &tlast);
-    tbest = tlast;
-    if (nrc == NC_NOERR) {
-        size_t zero = 0;
-        nrc = nc_get_var1_double(nc, vt, &zero, &tfirst);
-    }
-    if (nrc == NC_NOERR && has_time) {
-        double buf[512];
-        for (size_t s0 = 0; nrc == NC_NOERR && s0 < n; s0 += 512) {
-            size_t cnt = n - s0 < 512 ? n - s0 : 512;
-            nrc = nc_get_vara_double(nc, vt, &s0, &cnt, buf);
-            if (nrc != NC_NOERR) break;
-            for (size_t i = 0; i < cnt; i++)
-                if (fabs(buf[i] - time) < fabs(tbest - time)) best = s0 + i, tbest = buf[i];
-        }
-    }
-    if (nrc != NC_NOERR) {
-        nc_close(nc);
-        return FA_ERROR(FA_ENETCDF, "%s: reading time: %s", path, nc_strerror(nrc));
-    }
-    if (has_time && !(fabs(tbest - time) <= 1e-9 * fmax(1.0, fabs(time)))) {
-        nc_close(nc);
-        return FA_ERROR(FA_EFORMAT, "%s: no record at time %g (records span %g .. %g; nearest %g)", path, time, tfirst,
-                        tlast, tbest);
     }
     o->rec = best;
     o->t = tbest;
@@ -161,12 +176,12 @@ static int check_grid(const char *path, const fa_rf_file_t *f, int species, cons
     return FA_OK;
 }
 
-int fa_runfile_read(const char *path, int species, int has_time, double time, const fa_grid_t *grid, double *rho,
-                    double *found_time)
+int fa_runfile_read_record(const char *path, int species, int has_time, double time, const fa_grid_t *grid,
+                           double *rho, fa_runfile_where_t *where)
 {
     const fa_grid_layout_t *g = fa_grid_layout(grid);
     opened_t o;
-    FA_TRY(open_record(path, has_time, time, &o));
+    FA_TRY(open_record(path, has_time, time, 0, &o));
     int rc = check_grid(path, &o.f, species, grid);
     int v, nlead;
     size_t start[6], count[6];
@@ -178,17 +193,31 @@ int fa_runfile_read(const char *path, int species, int has_time, double time, co
             count[nlead + k] = a == g->slow ? (size_t)g->slow_count : (size_t)g->n[a];
         }
         int nrc = nc_get_vara_double(o.f.ncid, v, start, count, rho);
-        if (nrc != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: reading the density: %s", path, nc_strerror(nrc));
+        /* the file's fault, not the run's: a damaged (netCDF-4: truncated) file */
+        if (nrc != NC_NOERR)
+            rc = FA_ERROR(FA_EFORMAT, "%s: reading the density of species %d at record %zu: %s (a damaged file?)", path,
+                          species + 1, o.rec + 1, nc_strerror(nrc));
+        if (!rc && nc_inq_varname(o.f.ncid, v, where->var) != NC_NOERR) snprintf(where->var, sizeof where->var, "?");
     }
     nc_close(o.f.ncid);
-    if (!rc) *found_time = o.t;
+    where->record = o.rec + 1;
+    where->time = o.t;
     return rc;
+}
+
+int fa_runfile_read(const char *path, int species, int has_time, double time, const fa_grid_t *grid, double *rho,
+                    double *found_time)
+{
+    fa_runfile_where_t w;
+    FA_TRY(fa_runfile_read_record(path, species, has_time, time, grid, rho, &w));
+    *found_time = w.time;
+    return FA_OK;
 }
 
 int fa_runfile_check(const char *path, int species, int has_time, double time, const fa_grid_t *g, double *found)
 {
     opened_t o;
-    FA_TRY(open_record(path, has_time, time, &o));
+    FA_TRY(open_record(path, has_time, time, 0, &o));
     int rc = check_grid(path, &o.f, species, g);
     int v, nlead;
     size_t start[6], count[6];
@@ -201,12 +230,13 @@ int fa_runfile_check(const char *path, int species, int has_time, double time, c
 int fa_runfile_config(const char *path, char **config_text, long *records, double *last_time)
 {
     opened_t o;
-    FA_TRY(open_record(path, 0, 0, &o));
+    /* a file killed before its first record holds its configuration: it can be continued */
+    FA_TRY(open_record(path, 0, 0, 1, &o));
     char *cfg = get_text_att(o.f.ncid, "config");
     nc_close(o.f.ncid);
     if (!cfg) return FA_ERROR(FA_EFORMAT, "%s: no 'config' attribute (not a fracagg run file?)", path);
     *config_text = cfg;
-    if (records) *records = (long)o.rec + 1;
+    if (records) *records = (long)o.f.nrec;
     if (last_time) *last_time = o.t;
     return FA_OK;
 }
@@ -215,7 +245,7 @@ int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
 {
     *grid = NULL;
     opened_t o;
-    FA_TRY(open_record(path, 0, 0, &o));
+    FA_TRY(open_record(path, 0, 0, 0, &o));
     int nc = o.f.ncid, rc = FA_OK, dim = 0, cells[3] = {0, 0, 0};
     size_t na;
     double L[3] = {0, 0, 0};
@@ -263,7 +293,7 @@ int fa_runfile_species_name(const char *path, int species, char *name, size_t le
 int fa_runfile_hs_series(const char *path, double s, fa_hs_series_t *o)
 {
     opened_t op;
-    FA_TRY(open_record(path, 0, 0, &op));
+    FA_TRY(open_record(path, 0, 0, 0, &op));
     fa_rf_file_t *f = &op.f;
     int nc = f->ncid, rc = FA_OK;
     double *hs = NULL, *buf = NULL, *sh = NULL;
@@ -363,7 +393,7 @@ static double value_at(const char *path, const fa_rf_file_t *f, fa_rf_role_t rol
 int fa_runfile_info(const char *path, FILE *out)
 {
     opened_t o;
-    FA_TRY(open_record(path, 0, 0, &o));
+    FA_TRY(open_record(path, 0, 0, 1, &o));
     fa_rf_file_t *f = &o.f;
     int nc = f->ncid, rc = FA_OK;
     size_t last = o.rec;
@@ -380,14 +410,19 @@ int fa_runfile_info(const char *path, FILE *out)
     fprintf(out, ", box");
     for (int a = 0; a < dim; a++) fprintf(out, " %g", L[a]);
     fprintf(out, ", %s\n", boundary_of(nc) == FA_BOUNDARY_FREE ? "free (the whole space)" : "periodic");
-    fprintf(out, "records:   %zu, t = %.6g .. %.6g\n", last + 1, o.tfirst, o.tlast);
+    if (f->nrec == 0)
+        fprintf(out, "records:   0 (stopped before its first record; `fracagg run --continue` starts it)\n");
+    else
+        fprintf(out, "records:   %zu, t = %.6g .. %.6g\n", last + 1, o.tfirst, o.tlast);
     fprintf(out, "species:   %d%s\n", f->shape.nspecies, f->shape.kind == FA_RF_KINETIC ? " (with the kinetic model)" : "");
-    for (int i = 0; i < f->shape.nspecies; i++) {
+    for (int i = 0; i < f->shape.nspecies && f->nrec > 0; i++) {
         double m0 = value_at(path, f, FA_RF_MASS, 0, (size_t)i), m1 = value_at(path, f, FA_RF_MASS, last, (size_t)i);
         fprintf(out, "  %d %-12s mass %.12g -> %.12g (relative change %.2e)\n", i + 1, f->names[i], m0, m1,
                 m0 != 0 ? (m1 - m0) / m0 : 0.0);
     }
-    fprintf(out, "energy:    %.9g -> %.9g\n", value_at(path, f, FA_RF_ENERGY, 0, 0), value_at(path, f, FA_RF_ENERGY, last, 0));
+    if (f->nrec > 0)
+        fprintf(out, "energy:    %.9g -> %.9g\n", value_at(path, f, FA_RF_ENERGY, 0, 0),
+                value_at(path, f, FA_RF_ENERGY, last, 0));
     if (f->shape.nhs > 0) {
         int v, nlead;
         size_t st[6], ct[6];

@@ -13,6 +13,8 @@
  * labelled dimension only there); long_name and units on every variable (CF checkers). */
 #include "runfile_schema.h"
 
+#include "grid_internal.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,6 +342,16 @@ int fa_rf_inspect(const char *path, int nc, fa_rf_file_t *f)
         else f->shape.n[a] = 1;
     }
     f->shape.dim = dim;
+    /* the sizes readers allocate by: the configuration's limits (a header is input) */
+    double total = (double)f->shape.n[0] * (double)f->shape.n[1] * (double)f->shape.n[2];
+    for (int a = 0; a < dim; a++)
+        if (f->shape.n[a] < 1 || f->shape.n[a] > FA_GRID_MAX_AXIS)
+            return FA_ERROR(FA_EFORMAT, "%s: dimension %s is %ld cells; a fracagg grid has 1 to %ld per axis", path,
+                            fa_rf_axis_names[a], f->shape.n[a], FA_GRID_MAX_AXIS);
+    if (total > FA_GRID_MAX_CELLS)
+        return FA_ERROR(FA_EFORMAT, "%s: a grid of %.3g cells; this build handles at most %.3g", path, total,
+                        FA_GRID_MAX_CELLS);
+    if (nhs > 64) return FA_ERROR(FA_EFORMAT, "%s: %zu H^s orders (a fracagg run file holds at most 64)", path, nhs);
     read_names(nc, f->version == 1 ? "species_name" : "species", f);
     int v;
     if (nc_inq_varid(nc, f->version == 1 ? "rho_kinetic" : "w1", &v) == NC_NOERR) f->shape.kind = FA_RF_KINETIC;

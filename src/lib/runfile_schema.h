@@ -93,6 +93,12 @@ int fa_rf_hs_species_last(const fa_rf_file_t *f);
 double fa_rf_record_bytes(const fa_rf_shape_t *shape);
 double fa_rf_fixed_bytes(const fa_rf_shape_t *shape);
 
+/* Before netCDF opens a file (runfile_header.c): if it is a classic-format file (*classic = 1),
+ * its header must be well formed within the file's bytes and the file as long as the header
+ * says (every fixed variable and every counted record present): FA_EFORMAT naming the file,
+ * its size and the size its header needs otherwise. Other formats pass (*classic = 0). */
+int fa_rf_check_header(const char *path, int *classic);
+
 /* Is `name` usable as a species name (it becomes part of variable names)? */
 int fa_rf_valid_species_name(const char *name);
 

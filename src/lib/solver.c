@@ -160,7 +160,7 @@ int fa_solver_create(const fa_model_t *m, fa_solver_t **out)
         rc = fa_sprec_create(s->sp, s->opt.prec_levels, &s->prec);
     if (!rc && !(y0 = fftw_malloc((size_t)s->N * s->nloc * sizeof(double))))
         rc = FA_ERROR(FA_ENOMEM, "out of memory for the state");
-    for (int i = 0; !rc && i < s->N; i++) rc = fa_model_initial(m, i, y0 + i * s->nloc);
+    if (!rc) rc = fa_model_initial_state(m, y0, s->nloc);
     if (!rc) {
         const double *rho0[FA_MAX_SPECIES];
         for (int j = 0; j < s->N; j++) rho0[j] = y0 + j * s->nloc;
