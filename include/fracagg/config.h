@@ -81,6 +81,9 @@ int fa_config_set_value(fa_config_t *cfg, const char *section, const char *key, 
 /** Remove every key of a section (e.g. to replace [initial.1] when continuing a run). */
 int fa_config_remove_section(fa_config_t *cfg, const char *section);
 
+/** Remove one key (nothing if absent). */
+int fa_config_remove_key(fa_config_t *cfg, const char *section, const char *key);
+
 /** Raw value of a key, NULL if absent (no defaults applied). */
 const char *fa_config_get(const fa_config_t *cfg, const char *section, const char *key);
 

@@ -106,7 +106,7 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     int nrec = 0;
     fa_model_output_times(m, &nrec);
     if (cli_check_writable(out) != 0 ||
-        cli_check_space(out, cont ? fa_output_estimate_append_bytes(m, kinetic, nrec - 1)
+        cli_check_space(out, cont ? fa_output_estimate_append_bytes(m, kinetic, info.records > 0 ? nrec - 1 : nrec)
                                   : fa_output_estimate_bytes(m, kinetic, nrec)) != 0) {
         fa_continuation_free(&info);
         fa_model_free(m);

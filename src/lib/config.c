@@ -209,12 +209,12 @@ int fa_config_set_value(fa_config_t *c, const char *section, const char *key, co
     return fa_config_set_entry(c, section, key, value, 0, where, NULL);
 }
 
-int fa_config_remove_section(fa_config_t *c, const char *section)
+static int remove_entries(fa_config_t *c, const char *section, const char *key)
 {
     int w = 0;
     for (int i = 0; i < c->n; i++) {
         entry_t *e = &c->e[i];
-        if (strcmp(e->section, section) == 0) {
+        if (strcmp(e->section, section) == 0 && (!key || strcmp(e->key, key) == 0)) {
             free(e->section);
             free(e->key);
             free(e->value);
@@ -226,6 +226,13 @@ int fa_config_remove_section(fa_config_t *c, const char *section)
     }
     c->n = w;
     return FA_OK;
+}
+
+int fa_config_remove_section(fa_config_t *c, const char *section) { return remove_entries(c, section, NULL); }
+
+int fa_config_remove_key(fa_config_t *c, const char *section, const char *key)
+{
+    return remove_entries(c, section, key);
 }
 
 /* ---- typed access ------------------------------------------------------------------ */

@@ -109,6 +109,9 @@ static int check_value(const entry_t *e, const fa_config_key_t *k)
 
 static int check_tokens(const entry_t *e, const fa_config_key_t *k, char *buf)
 {
+    /* a single text value (a path) is one value whatever it holds: spaces, commas, ' ;'
+     * (a continuation sets the run file's own path, which may hold them) */
+    if (k->type == FA_KEY_TEXT && k->max_count == 1 && strspn(buf, " \t,") < strlen(buf)) return FA_OK;
     int count = 0;
     char *save = NULL;
     for (char *tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {

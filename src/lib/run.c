@@ -97,17 +97,26 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     for (int i = 0; i < N; i++) mass0[i] = fa_diag_mass(grid, fa_solver_density(s, i));
     fa_log(FA_LOG_INFO, "run: %d species on a %dD grid of %ld cells, t = %g .. %g, %d records -> %s", N,
            fa_grid_dim(grid), fa_grid_total_cells(grid), fa_model_t_start(m), fa_model_t_end(m), nout, path);
-    /* the initial state is a record unless it is one already: appending, or (initial_record =
-     * auto) continuing a run file's record into a new file, whose concatenation with the first
-     * would repeat that time */
-    if (opt->append || !fa_model_writes_initial_record(m)) t_written = fa_model_t_start(m);
+    /* the initial state is a record unless it is one already: appending to a file that holds
+     * records (a file stopped before its first record starts with the initial state), or
+     * (initial_record = auto) continuing a run file's record into a new file, whose
+     * concatenation with the first would repeat that time */
+    if (opt->append ? fa_output_records(out) > 0 : !fa_model_writes_initial_record(m)) t_written = fa_model_t_start(m);
     else if ((rc = write_state(out, &rec, s, m, c))) goto done;
     else t_written = rec.time;
     for (int k = 1; k < nout; k++) {
         rc = advance(s, c, out_times[k]);
-        if (rc == FA_EINTERRUPT) { /* keep the state reached as a last record */
+        if (rc == FA_EINTERRUPT) { /* keep the state reached as a last record, if it advanced */
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", fa_last_error());
+            /* stopped before its first step: the state is the last record's (or the initial
+             * state, not to be recorded); a record at the same time again would break the
+             * time axis, which every reader checks */
+            if (!(fa_solver_time(s) > t_written)) {
+                fa_error_at(FA_EINTERRUPT, __FILE__, __LINE__, "%s; nothing to add (stopped before the first step)",
+                            msg);
+                goto done;
+            }
             int wrc = write_state(out, &rec, s, m, c);
             if (!wrc) t_written = rec.time;
             fa_error_at(FA_EINTERRUPT, __FILE__, __LINE__, "%s%s", msg,
