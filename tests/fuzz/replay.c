@@ -1,7 +1,10 @@
-/* Replay driver: feeds every file of the fuzzing corpus (tests/fuzz/corpus/) and of the
- * regression inputs (tests/fuzz/regressions/, each an input a fuzzer once broke the library
- * with) through the harness of fuzz_config.c. Built with the normal compiler and run by
- * `make check`, so the corpus is a regression test on every build, with or without clang.
+/* Replay driver: feeds every file of a fuzzing corpus and of its regression inputs (each an
+ * input a fuzzer once broke the library with) through a harness. Built with the normal
+ * compiler and run by `make check`, so the corpora are regression tests on every build, with
+ * or without clang; built once per harness:
+ *   replay          fuzz_config.c:  tests/fuzz/corpus/, tests/fuzz/regressions/
+ *   replay_runfile  fuzz_runfile.c: tests/fuzz/corpus-runfile/, tests/fuzz/regressions/runfile/
+ * (FUZZ_CORPUS, FUZZ_REGRESSIONS and FUZZ_WHAT say which.)
  *
  *   replay                 the two directories under $top_srcdir/tests/fuzz
  *   replay FILE|DIR ...    the given inputs (e.g. a crash file from run-fuzz.sh)
@@ -17,10 +20,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fuzz_config.h"
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #ifndef FUZZ_SRCDIR
 #define FUZZ_SRCDIR "tests/fuzz"
+#endif
+
+#ifndef FUZZ_CORPUS /* the configuration harness */
+#define FUZZ_CORPUS "corpus"
+#define FUZZ_REGRESSIONS "regressions"
+#define FUZZ_WHAT "parse, overrides, validate, model, initial data, round trip"
 #endif
 
 #define HANG_SECONDS 60
@@ -130,9 +143,9 @@ int main(int argc, char **argv)
         else
             snprintf(dir, sizeof dir, "%s", FUZZ_SRCDIR);
         char p[PATH_MAX + 32];
-        snprintf(p, sizeof p, "%s/corpus", dir);
+        snprintf(p, sizeof p, "%s/" FUZZ_CORPUS, dir);
         ncorpus = add_path(p);
-        snprintf(p, sizeof p, "%s/regressions", dir);
+        snprintf(p, sizeof p, "%s/" FUZZ_REGRESSIONS, dir);
         nreg = add_path(p);
     }
     /* after collecting absolute paths: the harness works in its own directory */
@@ -157,8 +170,8 @@ int main(int argc, char **argv)
         free(data);
     }
     const char *base = strrchr(slowest_name, '/');
-    printf("ok  : %zu inputs (%zu corpus, %zu regression), %zu bytes, through parse, overrides, validate, "
-           "model, initial data, round trip: no crash, no broken invariant\n",
+    printf("ok  : %zu inputs (%zu corpus, %zu regression), %zu bytes, through " FUZZ_WHAT
+           ": no crash, no broken invariant\n",
            nfiles, ncorpus, nreg, bytes);
     printf("      %.2f s in all, slowest input %.3f s (%s)\n", now() - t0, slowest, base ? base + 1 : slowest_name);
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
