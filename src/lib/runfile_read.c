@@ -142,7 +142,7 @@ static int open_record(const char *path, int has_time, double time, int allow_em
         return rc;
     }
     o->rec = best;
-    o->t = tbest;
+    o->t = n > 0 ? tbest : NAN;
     o->tfirst = tfirst;
     o->tlast = tlast;
     return FA_OK;

@@ -58,8 +58,8 @@ esac
 # the library's flags, as configure found them
 mkvar() { sed -n "s/^$1 = //p" "$builddir/Makefile" | head -n 1; }
 cflags="-std=gnu11 -g -O1 -DHAVE_CONFIG_H -I$builddir -I$srcdir/include -I$builddir/include -I$srcdir/src/lib
-  $(mkvar FFTW_CFLAGS) $(mkvar NETCDF_CFLAGS) $(mkvar INIH_CFLAGS) $(mkvar SUNDIALS_CPPFLAGS)"
-libs="$(mkvar SUNDIALS_LIBS) $(mkvar FFTW_LIBS) $(mkvar NETCDF_LIBS) $(mkvar INIH_LIBS) -lm"
+  $(mkvar MPI_CFLAGS) $(mkvar FFTW_CFLAGS) $(mkvar NETCDF_CFLAGS) $(mkvar INIH_CFLAGS) $(mkvar SUNDIALS_CPPFLAGS)"
+libs="$(mkvar SUNDIALS_LIBS) $(mkvar MPI_LIBS) $(mkvar FFTW_LIBS) $(mkvar NETCDF_LIBS) $(mkvar INIH_LIBS) -lm"
 sources="$srcdir/src/lib/*.c $srcdir/tests/fuzz/fuzz_$harness.c"
 
 mkdir -p "$work/corpus"
