@@ -90,6 +90,17 @@ expect2() { # expect2 NAME WORDS ARGS...
     if [ $code -eq 2 ] && grep -q "$words" err.txt; then ok "$name: $(head -1 err.txt)"; else
         bad "$name: exit $code: $(cat err.txt)"; fi
 }
+# a limit file is summarised by info (per eps the maxima, orders and steps, as the table) and
+# refused by the readers of run files with what it is (info printed a 0D grid and NaN masses;
+# --continue said "a 0D run file")
+"$FRACAGG" info lim.nc > info.txt 2>&1
+code=$?
+check "info on a limit file: the eps table with the orders, no grid or masses" sh -c \
+    "[ $code -eq 0 ] && grep -q '^limit: *2 values of eps' info.txt && grep -Eq '^  0.01 +[0-9.e+-]+ +[0-9.-]+ ' info.txt \
+     && ! grep -Eq 'nan|0D|^grid' info.txt"
+expect2 "run --continue on a limit file" "is a limit file" run --continue lim.nc
+expect2 "w1 on a limit file" "is a limit file" w1 lim.nc km.nc
+expect2 "verify-hs on a limit file" "is a limit file" verify-hs lim.nc --s 1
 expect2 "limit without --eps" "give the inertias with --eps" limit k.ini
 expect2 "limit with a bad eps" "not a positive number" limit k.ini --eps 0.1,-2
 expect2 "a nonpositive epsilon in the config" "epsilon" kinetic k.ini --set kinetic.epsilon=0

@@ -22,8 +22,6 @@ struct fa_limitfile {
     int v_series[4], v_max[4], v_order[4], v_steps, v_rhs;
 };
 
-static const char *const series[4] = {"w1", "modulated_energy", "modulated_kinetic", "modulated_interaction"};
-
 static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m, const double *eps, const char *history)
 {
     const char *p = f->path;
@@ -63,10 +61,10 @@ static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m, const d
     FA_TRY(rc);
     for (int q = 0; q < 4; q++) {
         char name[64];
-        NC_TRY(p, nc_inq_varid(nc, series[q], &f->v_series[q]));
-        snprintf(name, sizeof name, "%s_max", series[q]);
+        NC_TRY(p, nc_inq_varid(nc, fa_rf_series_names[q], &f->v_series[q]));
+        snprintf(name, sizeof name, "%s_max", fa_rf_series_names[q]);
         NC_TRY(p, nc_inq_varid(nc, name, &f->v_max[q]));
-        snprintf(name, sizeof name, "%s_order", series[q]);
+        snprintf(name, sizeof name, "%s_order", fa_rf_series_names[q]);
         NC_TRY(p, nc_inq_varid(nc, name, &f->v_order[q]));
     }
     NC_TRY(p, nc_inq_varid(nc, "steps", &f->v_steps));

@@ -108,14 +108,22 @@ static int check_times(const char *path, int nc, int vt, size_t n, int has_time,
     return FA_OK;
 }
 
+enum {
+    OPEN_EMPTY = 1, /* a file without records (killed before its first) is accepted, o->rec = 0 */
+    OPEN_LIMIT = 2  /* a limit file (series over eps, no densities) is accepted */
+};
+
 /* Open a run file and locate the record: the last one, or the one at `time`. The time
- * variable must be one-dimensional along the time dimension. `allow_empty`: a file without
- * records (killed before its first) is accepted, with o->rec = 0 and no times. */
-static int open_record(const char *path, int has_time, double time, int allow_empty, opened_t *o)
+ * variable must be one-dimensional along the time dimension. `accept`: OPEN_* flags. */
+static int open_record(const char *path, int has_time, double time, int accept, opened_t *o)
 {
     int nc;
     FA_TRY(fa_runfile_open(path, &nc));
     int rc = fa_rf_inspect(path, nc, &o->f);
+    int allow_empty = accept & OPEN_EMPTY;
+    if (!rc && o->f.shape.kind == FA_RF_LIMITFILE && !(accept & OPEN_LIMIT))
+        rc = FA_ERROR(FA_EFORMAT, "%s is a limit file (written by fracagg limit: W1 and modulated-energy series "
+                      "over eps, no densities), not a run file; `fracagg info %s` summarises it", path, path);
     int vt, nd, vdim, dt;
     size_t n = o->f.nrec;
     if (!rc && (nc_inq_dimid(nc, "time", &dt) != NC_NOERR || nc_inq_varid(nc, "time", &vt) != NC_NOERR ||
@@ -231,7 +239,7 @@ int fa_runfile_config(const char *path, char **config_text, long *records, doubl
 {
     opened_t o;
     /* a file killed before its first record holds its configuration: it can be continued */
-    FA_TRY(open_record(path, 0, 0, 1, &o));
+    FA_TRY(open_record(path, 0, 0, OPEN_EMPTY, &o));
     char *cfg = get_text_att(o.f.ncid, "config");
     nc_close(o.f.ncid);
     if (!cfg) return FA_ERROR(FA_EFORMAT, "%s: no 'config' attribute (not a fracagg run file?)", path);
@@ -390,10 +398,65 @@ static double value_at(const char *path, const fa_rf_file_t *f, fa_rf_role_t rol
     return x;
 }
 
+/* A variable of one dimension, `dim`, of n values (a file is input: any other shape would
+ * make netCDF read start and count arrays beyond ours). */
+static int get_eps_series(int nc, const char *name, size_t n, nc_type type, void *buf)
+{
+    int v, nd, id, eps;
+    size_t zero = 0;
+    if (nc_inq_varid(nc, name, &v) != NC_NOERR || nc_inq_varndims(nc, v, &nd) != NC_NOERR || nd != 1 ||
+        nc_inq_vardimid(nc, v, &id) != NC_NOERR || nc_inq_dimid(nc, "eps", &eps) != NC_NOERR || id != eps)
+        return 0;
+    if (type == NC_INT) return nc_get_vara_int(nc, v, &zero, &n, buf) == NC_NOERR;
+    return nc_get_vara_double(nc, v, &zero, &n, buf) == NC_NOERR;
+}
+
+/* fracagg info of a limit file: per eps its series' maxima and observed orders. */
+static void limit_info(const char *path, const fa_rf_file_t *f, FILE *out)
+{
+    int nc = f->ncid;
+    size_t neps = (size_t)f->shape.neps;
+    double eps[64], val[64];
+    int steps[64];
+    fprintf(out, "limit:     %zu values of eps, species", neps);
+    for (int i = 0; i < f->shape.nspecies; i++) fprintf(out, " %s", f->names[i]);
+    fprintf(out, "\n");
+    if (!get_eps_series(nc, "eps", neps, NC_DOUBLE, eps)) {
+        fprintf(out, "  (no readable eps: %s is damaged)\n", path);
+        return;
+    }
+    if (!get_eps_series(nc, "steps", neps, NC_INT, steps))
+        for (size_t e = 0; e < neps; e++) steps[e] = NC_FILL_INT;
+    fprintf(out, "  %-10s", "eps");
+    for (int q = 0; q < FA_RF_NSERIES; q++) { /* the names of the file's variables */
+        char name[64];
+        snprintf(name, sizeof name, "%s_max", fa_rf_series_names[q]);
+        fprintf(out, " %25s order", name);
+    }
+    fprintf(out, " %8s\n", "steps");
+    double tab[2 * FA_RF_NSERIES][64];
+    for (int q = 0; q < 2 * FA_RF_NSERIES; q++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_%s", fa_rf_series_names[q / 2], q % 2 ? "order" : "max");
+        int ok = get_eps_series(nc, name, neps, NC_DOUBLE, val);
+        for (size_t e = 0; e < neps; e++) tab[q][e] = ok && val[e] != NC_FILL_DOUBLE ? val[e] : NAN;
+    }
+    for (size_t e = 0; e < neps; e++) {
+        fprintf(out, "  %-10.4g", eps[e]);
+        for (int q = 0; q < FA_RF_NSERIES; q++) {
+            fprintf(out, " %25.6e", tab[2 * q][e]);
+            if (isnan(tab[2 * q + 1][e])) fprintf(out, " %5s", "-"); /* the first eps has no order */
+            else fprintf(out, " %5.2f", tab[2 * q + 1][e]);
+        }
+        if (steps[e] == NC_FILL_INT) fprintf(out, " %8s\n", "(not run)");
+        else fprintf(out, " %8d\n", steps[e]);
+    }
+}
+
 int fa_runfile_info(const char *path, FILE *out)
 {
     opened_t o;
-    FA_TRY(open_record(path, 0, 0, 1, &o));
+    FA_TRY(open_record(path, 0, 0, OPEN_EMPTY | OPEN_LIMIT, &o));
     fa_rf_file_t *f = &o.f;
     int nc = f->ncid, rc = FA_OK;
     size_t last = o.rec;
@@ -404,23 +467,27 @@ int fa_runfile_info(const char *path, FILE *out)
     double cells[3] = {0, 0, 0}, L[3] = {0, 0, 0};
     if (get_att_doubles(nc, "cells", cells, 3) > 3) cells[0] = cells[1] = cells[2] = 0;
     if (get_att_doubles(nc, "length", L, 3) > 3) L[0] = L[1] = L[2] = 0;
-    int dim = f->shape.dim;
-    fprintf(out, "grid:      %dD, cells", dim);
-    for (int a = 0; a < dim; a++) fprintf(out, " %.0f", cells[a]);
-    fprintf(out, ", box");
-    for (int a = 0; a < dim; a++) fprintf(out, " %g", L[a]);
-    fprintf(out, ", %s\n", boundary_of(nc) == FA_BOUNDARY_FREE ? "free (the whole space)" : "periodic");
+    int dim = f->shape.dim, limit = f->shape.kind == FA_RF_LIMITFILE;
+    if (!limit) { /* a limit file's grid is in its configuration, below */
+        fprintf(out, "grid:      %dD, cells", dim);
+        for (int a = 0; a < dim; a++) fprintf(out, " %.0f", cells[a]);
+        fprintf(out, ", box");
+        for (int a = 0; a < dim; a++) fprintf(out, " %g", L[a]);
+        fprintf(out, ", %s\n", boundary_of(nc) == FA_BOUNDARY_FREE ? "free (the whole space)" : "periodic");
+    }
     if (f->nrec == 0)
         fprintf(out, "records:   0 (stopped before its first record; `fracagg run --continue` starts it)\n");
     else
         fprintf(out, "records:   %zu, t = %.6g .. %.6g\n", last + 1, o.tfirst, o.tlast);
-    fprintf(out, "species:   %d%s\n", f->shape.nspecies, f->shape.kind == FA_RF_KINETIC ? " (with the kinetic model)" : "");
-    for (int i = 0; i < f->shape.nspecies && f->nrec > 0; i++) {
+    if (limit) limit_info(path, f, out);
+    else
+        fprintf(out, "species:   %d%s\n", f->shape.nspecies, f->shape.kind == FA_RF_KINETIC ? " (with the kinetic model)" : "");
+    for (int i = 0; i < f->shape.nspecies && f->nrec > 0 && !limit; i++) {
         double m0 = value_at(path, f, FA_RF_MASS, 0, (size_t)i), m1 = value_at(path, f, FA_RF_MASS, last, (size_t)i);
         fprintf(out, "  %d %-12s mass %.12g -> %.12g (relative change %.2e)\n", i + 1, f->names[i], m0, m1,
                 m0 != 0 ? (m1 - m0) / m0 : 0.0);
     }
-    if (f->nrec > 0)
+    if (f->nrec > 0 && !limit)
         fprintf(out, "energy:    %.9g -> %.9g\n", value_at(path, f, FA_RF_ENERGY, 0, 0),
                 value_at(path, f, FA_RF_ENERGY, last, 0));
     if (f->shape.nhs > 0) {
@@ -435,16 +502,18 @@ int fa_runfile_info(const char *path, FILE *out)
         }
     }
     char *method = get_text_att(nc, "solver_method"), *scheme = get_text_att(nc, "solver_scheme");
-    fprintf(out, "solver:    %s, %s", method ? method : "?", scheme ? scheme : "?");
+    if (method || scheme || !limit) {
+        fprintf(out, "solver:    %s, %s", method ? method : "?", scheme ? scheme : "?");
+        for (int k = 0; k < FA_RF_NSTATS; k++) {
+            char an[64];
+            double val;
+            snprintf(an, sizeof an, "solver_%s", fa_rf_stat_names[k]);
+            if (get_att_doubles(nc, an, &val, 1) == 1) fprintf(out, ", %s %.0f", fa_rf_stat_names[k], val);
+        }
+        fprintf(out, "\n");
+    }
     free(method);
     free(scheme);
-    for (int k = 0; k < FA_RF_NSTATS; k++) {
-        char an[64];
-        double val;
-        snprintf(an, sizeof an, "solver_%s", fa_rf_stat_names[k]);
-        if (get_att_doubles(nc, an, &val, 1) == 1) fprintf(out, ", %s %.0f", fa_rf_stat_names[k], val);
-    }
-    fprintf(out, "\n");
     char *status = get_text_att(nc, "run_status");
     if (status) fprintf(out, "status:    %s\n", status);
     free(status);

@@ -28,7 +28,7 @@ static const char *const stat_docs[FA_RF_NSTATS] = {"accepted time steps", "righ
 const char *const fa_rf_axis_names[3] = {"x", "y", "z"};
 
 /* the series of a limit file and of a kinetic run (per species) */
-static const char *const series_names[4] = {"w1", "modulated_energy", "modulated_kinetic", "modulated_interaction"};
+const char *const fa_rf_series_names[FA_RF_NSERIES] = {"w1", "modulated_energy", "modulated_kinetic", "modulated_interaction"};
 static const char *const series_docs[4] = {
     "Wasserstein-1 distance between the kinetic and the macroscopic density",
     "modulated energy (kinetic + interaction part)",
@@ -147,7 +147,7 @@ static int copies(const var_t *v, const fa_rf_shape_t *s)
     case PER_SPECIES: return s->nspecies;
     case PER_SPECIES_AXIS: return s->nspecies * s->dim;
     case PER_STAT: return FA_RF_NSTATS;
-    case PER_SERIES: return v->role == FA_RF_W1 ? 4 : 4;
+    case PER_SERIES: return FA_RF_NSERIES;
     default: return 1;
     }
 }
@@ -160,7 +160,7 @@ static void copy_args(const var_t *v, const fa_rf_shape_t *s, int k, const char 
     case PER_SPECIES: *s1 = s->names[k]; break;
     case PER_SPECIES_AXIS: *s1 = s->names[k / s->dim], *s2 = fa_rf_axis_names[k % s->dim]; break;
     case PER_STAT: *s1 = fa_rf_stat_names[k]; break;
-    case PER_SERIES: *s1 = series_names[k]; break;
+    case PER_SERIES: *s1 = fa_rf_series_names[k]; break;
     default: break;
     }
 }
@@ -213,7 +213,7 @@ static int def_var(const char *path, int nc, const fa_rf_shape_t *s, const var_t
     if (!doc && v->per == PER_SERIES) doc = series_docs[k];
     if (!doc) /* the kinetic run's series */
         for (int q = 0; q < 4; q++)
-            if (strcmp(v->name, series_names[q]) == 0) doc = series_docs[q];
+            if (strcmp(v->name, fa_rf_series_names[q]) == 0) doc = series_docs[q];
     if (doc) {
         expand(doc, s1, s2, buf, sizeof buf);
         FA_TRY(fa_rf_put_text(path, nc, id, "long_name", buf));
@@ -355,10 +355,74 @@ int fa_rf_inspect(const char *path, int nc, fa_rf_file_t *f)
     read_names(nc, f->version == 1 ? "species_name" : "species", f);
     int v;
     if (nc_inq_varid(nc, f->version == 1 ? "rho_kinetic" : "w1", &v) == NC_NOERR) f->shape.kind = FA_RF_KINETIC;
+    size_t neps;
+    if (dim_len(nc, "eps", &neps)) { /* fracagg limit's file: series over eps, no densities */
+        if (neps < 1 || neps > 64)
+            return FA_ERROR(FA_EFORMAT, "%s: %zu values of eps (a limit file holds 1 to 64)", path, neps);
+        f->shape.kind = FA_RF_LIMITFILE;
+        f->shape.neps = (int)neps;
+    }
     return FA_OK;
 }
 
 int fa_rf_hs_species_last(const fa_rf_file_t *f) { return f->version >= 2; }
+
+/* The dimensions a variable of this role has in a file of this layout and grid: version 2's
+ * from the table (the run file's entry), version 1's from them (its density and momentum
+ * arrays lead with species and component, its H^s arrays end with hs). */
+static int expected_dims(const fa_rf_file_t *f, fa_rf_role_t role, const char *out[8])
+{
+    const var_t *v = NULL;
+    for (size_t k = 0; k < NVARS && !v; k++)
+        if (vars[k].role == role && (vars[k].kinds & FA_RF_RUNFILE || vars[k].kinds == KIN)) v = &vars[k];
+    if (!v) return -1;
+    char dims[128];
+    snprintf(dims, sizeof dims, "%s", v->dims);
+    int n = 0;
+    int v1 = f->version == 1;
+    char *save = NULL;
+    for (char *tok = strtok_r(dims, " ", &save); tok && n < 4; tok = strtok_r(NULL, " ", &save)) {
+        if (strcmp(tok, "time") == 0) {
+            out[n++] = "time";
+            if (v1 && (role == FA_RF_DENSITY || role == FA_RF_KIN_DENSITY || role == FA_RF_KIN_MOMENTUM))
+                out[n++] = "species";
+            if (v1 && role == FA_RF_KIN_MOMENTUM) out[n++] = "component";
+        } else if (strcmp(tok, "@") == 0) {
+            for (int a = f->shape.dim - 1; a >= 0; a--) out[n++] = fa_rf_axis_names[a];
+            break;
+        } else if (v1 && strcmp(tok, "hs") == 0 && (role == FA_RF_HS_NORM || role == FA_RF_HS_TOP)) {
+            out[n++] = "species", out[n++] = "hs";
+            break;
+        } else {
+            out[n++] = strcmp(tok, "hs") == 0 ? "hs" : strcmp(tok, "species") == 0 ? "species" : "time";
+        }
+    }
+    return n;
+}
+
+/* A variable's dimensions are checked by name against the layout before any read or write
+ * is sized by them: a file is input, and a density stored as (time, x) in a 2D file, or with
+ * its axes swapped, would otherwise be read past its end or silently transposed. (The
+ * lengths of the named dimensions were checked when the file was inspected.) */
+static int check_dims(const char *path, const fa_rf_file_t *f, fa_rf_role_t role, const char *name, int nd,
+                      const int ids[])
+{
+    const char *want[8];
+    int n = expected_dims(f, role, want);
+    if (n < 0) return FA_OK;
+    char have[256] = "", need[256] = "";
+    int ok = nd == n;
+    for (int k = 0, p = 0; k < nd && p < (int)sizeof have; k++) {
+        char dn[NC_MAX_NAME + 1] = "?";
+        nc_inq_dimname(f->ncid, ids[k], dn);
+        if (k < n && strcmp(dn, want[k]) != 0) ok = 0;
+        p += snprintf(have + p, sizeof have - (size_t)p, "%s%s", k ? ", " : "", dn);
+    }
+    if (ok) return FA_OK;
+    for (int k = 0, p = 0; k < n; k++) p += snprintf(need + p, sizeof need - (size_t)p, "%s%s", k ? ", " : "", want[k]);
+    return FA_ERROR(FA_EFORMAT, "%s: variable '%s' has dimensions (%s); in a layout-%d run file of this grid it has (%s)",
+                    path, name, have, f->version, need);
+}
 
 int fa_rf_locate(const char *path, const fa_rf_file_t *f, fa_rf_role_t role, int i, int a, size_t rec, int *varid,
                  size_t start[], size_t count[], int *nlead)
@@ -407,7 +471,7 @@ int fa_rf_locate(const char *path, const fa_rf_file_t *f, fa_rf_role_t role, int
     int ids[NC_MAX_VAR_DIMS];
     NC_TRY(path, nc_inq_varndims(f->ncid, *varid, &nd));
     NC_TRY(path, nc_inq_vardimid(f->ncid, *varid, ids));
-    if (nd < lead) return FA_ERROR(FA_EFORMAT, "%s: variable '%s' has %d dimensions", path, name, nd);
+    FA_TRY(check_dims(path, f, role, name, nd, ids));
     for (int k = lead; k < nd; k++) {
         start[k] = 0;
         NC_TRY(path, nc_inq_dimlen(f->ncid, ids[k], &count[k]));

@@ -49,6 +49,8 @@ typedef enum {
 #define FA_RF_NSTATS 6
 extern const char *const fa_rf_stat_names[FA_RF_NSTATS]; /* steps, rhs_evals, newton_iters, ... */
 extern const char *const fa_rf_axis_names[3];            /* x, y, z */
+#define FA_RF_NSERIES 4
+extern const char *const fa_rf_series_names[FA_RF_NSERIES]; /* w1, modulated_energy, ... (kinetic and limit files) */
 
 typedef enum { FA_RF_RUNFILE = 1, FA_RF_KINETIC = 2, FA_RF_LIMITFILE = 4 } fa_rf_kind_t;
 
