@@ -106,4 +106,47 @@ expect2 "limit with a bad eps" "not a positive number" limit k.ini --eps 0.1,-2
 expect2 "a nonpositive epsilon in the config" "epsilon" kinetic k.ini --set kinetic.epsilon=0
 expect2 "moment model with an explicit method" "needs an implicit method" kinetic k.ini --set solver.method=ssprk3
 expect2 "an unknown kinetic model" "must be one of moment|particles" kinetic k.ini --set kinetic.model=fluid
+
+# ---- continuing a kinetic run -----------------------------------------------------------
+# The moment model's state is in the file (kinetic_density_*, kinetic_momentum_*): a run
+# stopped at t = 0.1 and continued to 0.2 reaches the uninterrupted run's records within the
+# solver tolerance (rtol 1e-9: BDF restarts at first order), the kinetic variables included
+# (run --continue appended fill values to them, then refused kinetic files altogether). The
+# states to 1e-6 relative (measured <= 6e-8); the comparisons (w1, modulated energies) are
+# differences of the two models' states, small against them, so the same absolute error is a
+# larger share of them: 1e-4 (measured <= 3.3e-6). A kinetic state restarted from equilibrium
+# instead of the file's would differ by about exp(-t/eps) = exp(-5) there.
+"$FRACAGG" kinetic k.ini -q -o kfull.nc --set solver.rtol=1e-9 --set solver.atol=1e-14
+"$FRACAGG" kinetic k.ini -q -o kpart.nc --set solver.rtol=1e-9 --set solver.atol=1e-14 --set time.end=0.1 --set time.outputs=2
+"$FRACAGG" kinetic --continue kpart.nc -q --set time.end=0.2 --set time.outputs=4
+code=$?
+if [ -n "$PY" ] && "$PY" -c 'import netCDF4' 2> /dev/null; then
+    check "kinetic --continue (moment model): exit $code, every variable as the uninterrupted run's" \
+        sh -c "[ $code -eq 0 ] && '$PY' - kfull.nc kpart.nc" <<'PYEOF'
+import sys, netCDF4, numpy as np
+a, b = netCDF4.Dataset(sys.argv[1]), netCDF4.Dataset(sys.argv[2])
+worst = 0
+for v in a.variables:
+    if a[v].dimensions[:1] != ("time",) or a[v].dtype != np.float64:
+        continue
+    x, y = a[v][:], b[v][:]
+    assert x.shape == y.shape, (v, x.shape, y.shape)
+    assert not np.ma.is_masked(y), (v, "fill values in the continued file")
+    rel = float(np.abs(x - y).max() / max(np.abs(x).max(), 1e-300))
+    tol = 1e-4 if v == "w1" or v.startswith("modulated") else 1e-6
+    print("      %-24s max relative difference %.2e (<= %.0e)" % (v, rel, tol))
+    worst = max(worst, rel / tol)
+sys.exit(0 if worst <= 1 else 1)
+PYEOF
+fi
+"$FRACAGG" kinetic k.ini -q -o kpp.nc --set kinetic.model=particles --set kinetic.particles=2000 --set time.end=0.05 \
+    --set time.outputs=1
+before=$(cksum < kpp.nc)
+expect2 "kinetic --continue of a particle run: refused, the file untouched" "particle's position and velocity" \
+    kinetic --continue kpp.nc --set time.end=0.1
+[ "$(cksum < kpp.nc)" = "$before" ] || bad "kinetic --continue of a particle run changed the file"
+expect2 "run --continue of a kinetic run file" "fracagg kinetic --continue kfull.nc" run --continue kfull.nc
+"$FRACAGG" run k.ini -q -o macro.nc --set time.end=0.05 --set time.outputs=1
+expect2 "kinetic --continue of a macroscopic run file" "fracagg run --continue macro.nc" \
+    kinetic --continue macro.nc --set time.end=0.1
 finish

@@ -166,6 +166,10 @@ check "kinetic moment model: np 2 within the solver tolerance" compare kin_s.nc 
 "$FRACAGG" kinetic two.ini -q -o kinf_s.nc --set time.end=0.1 --set solver.rtol=1e-9 --set grid.boundary=free
 mpi kinetic two.ini -q -o kinf_m.nc --set time.end=0.1 --set solver.rtol=1e-9 --set grid.boundary=free
 check "kinetic moment model, free box: np 2 within the solver tolerance" compare kinf_s.nc kinf_m.nc 1e-7 'density_*' 'kinetic_density_*' 'kinetic_momentum_*' w1 modulated_energy
+# a kinetic run stopped serially, continued on two ranks (each reads its slab of the kinetic state)
+"$FRACAGG" kinetic two.ini -q -o kinc.nc --set time.end=0.05 --set time.outputs=2 --set solver.rtol=1e-9
+mpi kinetic --continue kinc.nc -q --set time.end=0.1 --set time.outputs=4
+check "kinetic --continue on np 2 of a serial kinetic file: within the solver tolerance" compare kin_s.nc kinc.nc 1e-6 'density_*' 'kinetic_density_*' 'kinetic_momentum_*'
 
 # what does not distribute says so
 cat > one.ini <<'INI'

@@ -34,6 +34,13 @@ typedef struct fa_kinetic fa_kinetic_t;
 int fa_kinetic_create(const fa_model_t *m, double epsilon, fa_kinetic_t **out);
 void fa_kinetic_free(fa_kinetic_t *k);
 
+/** Continue a kinetic run: the state becomes the last record of kinetic run file `path`
+ *  (its kinetic densities and momenta, checked as input like any restart data), at the
+ *  record's time, which must be the model's start (a model made by fa_continuation_open).
+ *  The moment model only: the particle model's particles are not in the file
+ *  (FA_EUNSUPPORTED). Collective over the grid's ranks. */
+int fa_kinetic_resume(fa_kinetic_t *k, const char *path);
+
 /** Integrate to tout. Codes as fa_solver_advance. */
 int fa_kinetic_advance(fa_kinetic_t *k, double tout);
 double fa_kinetic_time(const fa_kinetic_t *k);

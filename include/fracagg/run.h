@@ -104,6 +104,7 @@ typedef struct {
     long records;
     double last_time;
     int complete;
+    int kinetic;                 /**< a kinetic run file: continue it with fa_run_kinetic */
 } fa_continuation_t;
 
 /** The model that continues run file `path` from its last record: the file's own

@@ -54,7 +54,7 @@ static int continue_option(int argc, char **argv, int i, void *user)
     const char **path = user;
     if (strcmp(argv[i], "--continue") == 0) {
         if (i + 1 >= argc) {
-            fprintf(stderr, "fracagg run: --continue needs a run file\n");
+            fprintf(stderr, "fracagg: --continue needs a run file\n");
             return -1;
         }
         *path = argv[i + 1];
@@ -69,11 +69,20 @@ static int continue_option(int argc, char **argv, int i, void *user)
 
 /* The model that continues a run file (the library's fa_continuation_open); the message of a
  * complete run. */
-static int load_continuation(const char *path, const cli_config_args_t *a, fa_model_t **m, fa_continuation_t *info)
+static int load_continuation(const char *path, const cli_config_args_t *a, int kinetic, fa_model_t **m,
+                             fa_continuation_t *info)
 {
     int rc = fa_continuation_open(path, (const char *const *)a->sets, a->nsets, cli_comm(), m, info);
     if (rc) {
         cli_error(NULL);
+        return FA_EXIT_USAGE;
+    }
+    if (info->kinetic != kinetic) { /* the file's records are of the other command's kind */
+        fprintf(stderr, "fracagg: %s is %s run file: continue it with `fracagg %s --continue %s`\n", path,
+                info->kinetic ? "a kinetic" : "a macroscopic", info->kinetic ? "kinetic" : "run", path);
+        fa_model_free(*m);
+        *m = NULL;
+        fa_continuation_free(info);
         return FA_EXIT_USAGE;
     }
     if (info->complete)
@@ -86,16 +95,16 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
 {
     cli_config_args_t a;
     const char *cont = NULL;
-    if (cli_parse_config_args(cmd, argc, argv, &a, kinetic ? NULL : continue_option, &cont) != 0) return FA_EXIT_USAGE;
+    if (cli_parse_config_args(cmd, argc, argv, &a, continue_option, &cont) != 0) return FA_EXIT_USAGE;
     if ((!a.config && !cont) || (a.config && cont) || (cont && a.output)) {
-        if (cont) fprintf(stderr, "fracagg run: --continue FILE takes no CONFIG and no -o (it appends to FILE)\n");
+        if (cont) fprintf(stderr, "fracagg %s: --continue FILE takes no CONFIG and no -o (it appends to FILE)\n", cmd);
         cli_command_help(cmd, stderr);
         return FA_EXIT_USAGE;
     }
     cli_set_verbosity(a.verbosity);
     fa_model_t *m = NULL;
     fa_continuation_t info = {0};
-    int code = cont ? load_continuation(cont, &a, &m, &info) : cli_load_model(&a, &m);
+    int code = cont ? load_continuation(cont, &a, kinetic, &m, &info) : cli_load_model(&a, &m);
     if (!code && info.complete) { /* nothing left to do */
         fa_continuation_free(&info);
         return FA_EXIT_OK;

@@ -38,10 +38,12 @@ static const cli_command_t commands[] = {
      "  --scheme S, --limiter L   as in [solver]\n"
      "  --boundary B     periodic (default) or free: the whole space, whose transforms are of the\n"
      "                   zero-padded grid (the FFT limit is then that of those transforms)\n"},
-    {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
+    {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
      "Run the kinetic model of [kinetic] beside the macroscopic one: W1 and modulated energy.",
      "  -o, --output FILE     run file to write (holds rho and rho_kinetic, momentum, w1,\n"
      "                        modulated_energy, modulated_kinetic, modulated_interaction)\n"
+     "      --continue FILE   continue FILE's kinetic run (moment model) from its last record,\n"
+     "                        both models from their stored states, appending to FILE\n"
      "      --set S.K=V       override a configuration key, e.g. --set kinetic.epsilon=0.01\n"
      "  -q, --quiet           no progress and no summary\n"
      "  -v, --verbose         solver statistics on standard error\n"},

@@ -9,6 +9,7 @@
  *  - overrides (--set) may change how the run goes on, not what the file's records are: keys
  *    that define the file's layout or the meaning of its records are refused (table below). */
 #include "internal.h"
+#include "runfile.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -36,7 +37,7 @@ static const struct {
     {"output", "hs", "the H^s orders recorded (the file's hs coordinate)"},
     {"output", "file", "where the records go: a continuation appends to the run file itself"},
     {"output", "initial_record", "the file's first record, which is written already"},
-    {"kinetic", NULL, "the kinetic companion (kinetic runs cannot be continued)"},
+    {"kinetic", NULL, "the kinetic model the records were computed with"},
 };
 
 /* The section and key of an override "section.key=value" (as fa_config_set splits it); 0 if
@@ -101,7 +102,7 @@ int fa_continuation_open(const char *path, const char *const *sets, int nsets, c
     memset(info, 0, sizeof *info);
     char *text = NULL;
     fa_config_t *cfg = NULL;
-    int rc = fa_runfile_config(path, &text, &info->records, &info->last_time);
+    int rc = fa_runfile_stored(path, &text, &info->records, &info->last_time, &info->kinetic);
     int empty = !rc && info->records == 0;
     if (!rc) rc = check_overrides(path, sets, nsets, empty);
     if (!rc) rc = fa_config_read_string(text, path, &cfg);

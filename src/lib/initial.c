@@ -183,8 +183,8 @@ static int fill_mode(const fa_grid_t *grid, const fa_initial_t *in, double *rho)
  * Collective over the grid's ranks (each reads its own slab); every rank returns the same
  * status, and the rank holding the first bad cell names it. `which`: 1 not finite, 2
  * negative, 3 too large; `mx`: the largest density of the state. */
-static int check_restart(const fa_grid_t *grid, const fa_initial_t *in, const fa_solver_options_t *so,
-                         const double *rho, const fa_runfile_where_t *w, int which, double mx)
+int fa_restart_check(const fa_grid_t *grid, const char *path, const fa_solver_options_t *so, const double *rho,
+                     const fa_runfile_where_t *w, int which, double mx)
 {
     const fa_grid_layout_t *g = fa_grid_layout(grid);
     long bad = -1, big = 0;
@@ -216,12 +216,12 @@ static int check_restart(const fa_grid_t *grid, const fa_initial_t *in, const fa
     if (which == 1) snprintf(why, sizeof why, "not a finite number");
     else if (which == 2) snprintf(why, sizeof why, "negative beyond the solver's tolerance (%.3g below 0)", slack);
     else snprintf(why, sizeof why, "too large: the sum of the squared densities overflows");
-    return FA_ERROR(FA_EFORMAT, "%s: variable %s, record %zu (t = %.9g): %s: %s; not usable as initial data", in->path,
+    return FA_ERROR(FA_EFORMAT, "%s: variable %s, record %zu (t = %.9g): %s: %s; not usable as initial data", path,
                     w->var, w->record, w->time, cell, why);
 }
 
 /* Read every species that starts from a run file into y (species i at y + i n), then check
- * them (check_restart): first finiteness, then the sign against the state's largest density
+ * them (fa_restart_check): first finiteness, then the sign against the state's largest density
  * and the size. */
 static int fill_files(const fa_grid_t *g, const fa_initial_t *in, int N, const fa_solver_options_t *so, double *y,
                       long n)
@@ -240,7 +240,7 @@ static int fill_files(const fa_grid_t *g, const fa_initial_t *in, int N, const f
         for (long c = 0; which == 2 && c < (long)N * n; c++) mx = fmax(mx, y[c]);
         if (which == 2) mx = fa_gmax(g, mx);
         for (int i = 0; !rc && i < N; i++)
-            if (in[i].type == FA_INIT_FILE) rc = check_restart(g, &in[i], so, y + i * n, &w[i], which, mx);
+            if (in[i].type == FA_INIT_FILE) rc = fa_restart_check(g, in[i].path, so, y + i * n, &w[i], which, mx);
     }
     free(w);
     return rc;

@@ -145,6 +145,14 @@ void fa_kinetic_free(fa_kinetic_t *k)
     free(k);
 }
 
+int fa_kinetic_resume(fa_kinetic_t *k, const char *path)
+{
+    if (!k->ops->resume)
+        return FA_ERROR(FA_EUNSUPPORTED, "%s: a run of the kinetic %s model cannot be continued: its state (every "
+                        "particle's position and velocity) is not in the run file; start a new run", path, k->ops->name);
+    return k->ops->resume(k, path);
+}
+
 int fa_kinetic_advance(fa_kinetic_t *k, double tout) { return k->ops->advance(k, tout); }
 double fa_kinetic_time(const fa_kinetic_t *k) { return k->ops->time(k); }
 double fa_kinetic_epsilon(const fa_kinetic_t *k) { return k->eps; }

@@ -24,6 +24,7 @@
 #include "memory.h"
 #include "monitor.h"
 #include "precond.h"
+#include "runfile.h"
 
 typedef struct {
     fa_integrator_t *it; /* state [rho_1 .. rho_N | m_1 (d components) .. m_N] */
@@ -267,6 +268,34 @@ static void moment_free(fa_kinetic_t *k)
     k->impl = NULL;
 }
 
+/* The state of the file's last record, in the state's order (N densities, then the momenta
+ * species by species), checked as restart data: the densities finite, not negative beyond the
+ * integrator's slack, their squares summable; the momenta finite and summable. */
+static int moment_resume(fa_kinetic_t *k, const char *path)
+{
+    double *y = fa_integrator_state(M(k)->it), t0 = fa_integrator_time(M(k)->it);
+    int N = k->N, d = k->d, nf = N * (1 + d), rc = FA_OK;
+    fa_runfile_where_t *w = fa_calloc((size_t)nf, sizeof *w);
+    if (!w) return FA_ENOMEM;
+    for (int f = 0; !rc && f < nf; f++) {
+        int i = f < N ? f : (f - N) / d, a = f < N ? -1 : (f - N) % d;
+        rc = fa_runfile_read_kinetic(path, i, a, k->grid, y + (long)f * k->nloc, &w[f]);
+        /* every rank read its own slab: they agree on the status before the collective checks */
+        if (fa_gmax(k->grid, rc ? 1.0 : 0.0) > 0 && !rc) rc = FA_ERROR(FA_EFORMAT, "%s: unreadable on another process", path);
+    }
+    if (!rc && !(fabs(w[0].time - t0) <= 1e-9 * fmax(1.0, fabs(t0))))
+        rc = FA_ERROR(FA_EINVAL, "%s: its last record is at t = %.17g, the run resumes at %.17g", path, w[0].time, t0);
+    double mx = 0;
+    for (long c = 0; !rc && c < (long)N * k->nloc; c++) mx = fmax(mx, y[c]);
+    if (!rc) mx = fa_gmax(k->grid, mx);
+    for (int which = 1; which <= 3 && !rc; which++)
+        for (int f = 0; !rc && f < nf; f++)
+            if (f < N || which != 2)
+                rc = fa_restart_check(k->grid, path, &k->sopt, y + (long)f * k->nloc, &w[f], which, mx);
+    free(w);
+    return rc ? rc : fa_integrator_reset(M(k)->it, t0);
+}
+
 static int moment_advance(fa_kinetic_t *k, double tout) { return fa_integrator_advance(M(k)->it, tout); }
 static double moment_time(const fa_kinetic_t *k) { return fa_integrator_time(M(k)->it); }
 static void moment_stats(const fa_kinetic_t *k, fa_solver_stats_t *st) { fa_integrator_stats(M(k)->it, st); }
@@ -321,6 +350,7 @@ const fa_kinetic_ops_t fa_kinetic_moment_ops = {
     .create = moment_create,
     .memory = moment_memory,
     .free = moment_free,
+    .resume = moment_resume,
     .advance = moment_advance,
     .time = moment_time,
     .stats = moment_stats,

@@ -14,6 +14,7 @@ typedef struct fa_kinetic_ops {
     int (*create)(fa_kinetic_t *k);
     double (*memory)(const fa_model_t *m); /* what create allocates (memory.h), in bytes */
     void (*free)(fa_kinetic_t *k);
+    int (*resume)(fa_kinetic_t *k, const char *path); /* NULL: the state is not in a run file */
     int (*advance)(fa_kinetic_t *k, double tout);
     double (*time)(const fa_kinetic_t *k);
     void (*stats)(const fa_kinetic_t *k, fa_solver_stats_t *st);

@@ -2,6 +2,7 @@
 #include "grid_internal.h"
 #include "memory.h"
 #include "model_internal.h"
+#include "runfile.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -83,9 +84,14 @@ static int run(const fa_model_t *m, const fa_run_options_t *opt, fa_run_result_t
     }
     if (!rc) {
         if (opt->append) {
-            rc = kinetic ? FA_ERROR(FA_EUNSUPPORTED, "kinetic runs cannot be continued (the kinetic model's state "
-                                    "is not in the file)")
-                         : fa_output_append(path, m, &out);
+            /* a kinetic run goes on from the kinetic state of the last record (before the file
+             * is touched: a particle run is refused here), unless there is none yet */
+            long records = 0;
+            char *stored = NULL;
+            if (kinetic) rc = fa_runfile_stored(path, &stored, &records, NULL, NULL);
+            free(stored);
+            if (!rc && kinetic && records > 0) rc = fa_kinetic_resume(c->k, path);
+            if (!rc) rc = fa_output_append_kinetic(path, m, kinetic, &out);
             if (!rc && opt->config_text) rc = fa_output_set_note(out, "config", opt->config_text);
         }
         else rc = kinetic ? fa_output_create_kinetic(path, m, fa_model_kinetic_options(m)->epsilon, &out)

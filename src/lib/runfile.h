@@ -18,6 +18,18 @@ typedef struct {
 } fa_runfile_where_t;
 int fa_runfile_read_record(const char *path, int species, int has_time, double time, const fa_grid_t *g, double *rho,
                            fa_runfile_where_t *where);
+/* A kinetic run file's last record: species `species`' kinetic density (axis < 0) or the
+ * component `axis` of its momentum, on this rank's slab (the continuation of a kinetic run). */
+int fa_runfile_read_kinetic(const char *path, int species, int axis, const fa_grid_t *g, double *f,
+                            fa_runfile_where_t *where);
+/* Restart data checked as input (initial.c; the definitions there): which = 1 every value
+ * finite, 2 none below zero beyond the integrator's slack for a state whose largest density is
+ * mx, 3 the sum of squares finite. FA_EFORMAT naming the file, variable, record and cell.
+ * Collective over the grid's ranks. */
+int fa_restart_check(const fa_grid_t *grid, const char *path, const fa_solver_options_t *so, const double *v,
+                     const fa_runfile_where_t *w, int which, double mx);
+/* fa_runfile_config (io.h), and whether the file is a kinetic run file. */
+int fa_runfile_stored(const char *path, char **config_text, long *records, double *last_time, int *kinetic);
 /* Open a run file for reading: only a regular file (a FIFO or a terminal would block), errors
  * naming the path. */
 int fa_runfile_open(const char *path, int *ncid);

@@ -184,16 +184,20 @@ static int check_grid(const char *path, const fa_rf_file_t *f, int species, cons
     return FA_OK;
 }
 
-int fa_runfile_read_record(const char *path, int species, int has_time, double time, const fa_grid_t *grid,
-                           double *rho, fa_runfile_where_t *where)
+/* A field of a record (the density, or a kinetic file's density or momentum component `axis`)
+ * of species `species` on this rank's slab of the grid. */
+static int read_field(const char *path, fa_rf_role_t role, int species, int axis, int has_time, double time,
+                      const fa_grid_t *grid, double *rho, fa_runfile_where_t *where)
 {
     const fa_grid_layout_t *g = fa_grid_layout(grid);
     opened_t o;
     FA_TRY(open_record(path, has_time, time, 0, &o));
     int rc = check_grid(path, &o.f, species, grid);
+    if (!rc && role != FA_RF_DENSITY && o.f.shape.kind != FA_RF_KINETIC)
+        rc = FA_ERROR(FA_EFORMAT, "%s: not a kinetic run file (fracagg kinetic): no kinetic state to read", path);
     int v, nlead;
     size_t start[6], count[6];
-    if (!rc) rc = fa_rf_locate(path, &o.f, FA_RF_DENSITY, species, 0, o.rec, &v, start, count, &nlead);
+    if (!rc) rc = fa_rf_locate(path, &o.f, role, species, axis, o.rec, &v, start, count, &nlead);
     if (!rc) {
         for (int k = 0; k < g->dim; k++) {
             int a = g->dim - 1 - k;
@@ -203,7 +207,9 @@ int fa_runfile_read_record(const char *path, int species, int has_time, double t
         int nrc = nc_get_vara_double(o.f.ncid, v, start, count, rho);
         /* the file's fault, not the run's: a damaged (netCDF-4: truncated) file */
         if (nrc != NC_NOERR)
-            rc = FA_ERROR(FA_EFORMAT, "%s: reading the density of species %d at record %zu: %s (a damaged file?)", path,
+            rc = FA_ERROR(FA_EFORMAT, "%s: reading the %s of species %d at record %zu: %s (a damaged file?)", path,
+                          role == FA_RF_DENSITY ? "density" : role == FA_RF_KIN_DENSITY ? "kinetic density"
+                                                                                         : "kinetic momentum",
                           species + 1, o.rec + 1, nc_strerror(nrc));
         if (!rc && nc_inq_varname(o.f.ncid, v, where->var) != NC_NOERR) snprintf(where->var, sizeof where->var, "?");
     }
@@ -211,6 +217,18 @@ int fa_runfile_read_record(const char *path, int species, int has_time, double t
     where->record = o.rec + 1;
     where->time = o.t;
     return rc;
+}
+
+int fa_runfile_read_record(const char *path, int species, int has_time, double time, const fa_grid_t *grid,
+                           double *rho, fa_runfile_where_t *where)
+{
+    return read_field(path, FA_RF_DENSITY, species, 0, has_time, time, grid, rho, where);
+}
+
+int fa_runfile_read_kinetic(const char *path, int species, int axis, const fa_grid_t *grid, double *f,
+                            fa_runfile_where_t *where)
+{
+    return read_field(path, axis < 0 ? FA_RF_KIN_DENSITY : FA_RF_KIN_MOMENTUM, species, axis, 0, 0, grid, f, where);
 }
 
 int fa_runfile_read(const char *path, int species, int has_time, double time, const fa_grid_t *grid, double *rho,
@@ -235,7 +253,7 @@ int fa_runfile_check(const char *path, int species, int has_time, double time, c
     return rc;
 }
 
-int fa_runfile_config(const char *path, char **config_text, long *records, double *last_time)
+int fa_runfile_stored(const char *path, char **config_text, long *records, double *last_time, int *kinetic)
 {
     opened_t o;
     /* a file killed before its first record holds its configuration: it can be continued */
@@ -246,7 +264,13 @@ int fa_runfile_config(const char *path, char **config_text, long *records, doubl
     *config_text = cfg;
     if (records) *records = (long)o.f.nrec;
     if (last_time) *last_time = o.t;
+    if (kinetic) *kinetic = o.f.shape.kind == FA_RF_KINETIC;
     return FA_OK;
+}
+
+int fa_runfile_config(const char *path, char **config_text, long *records, double *last_time)
+{
+    return fa_runfile_stored(path, config_text, records, last_time, NULL);
 }
 
 int fa_runfile_grid(const char *path, fa_grid_t **grid, int *nspecies)
