@@ -66,7 +66,7 @@ class Runner:
         walls = []
         for _ in range(self.repeat):
             t = time.perf_counter()
-            sh([self.fracagg, "run", ini, "-q", "-o", out] + sum([["--set", s] for s in sets], []))
+            sh([self.fracagg, "run", ini, "-q", "--overwrite", "-o", out] + sum([["--set", s] for s in sets], []))
             walls.append(time.perf_counter() - t)
         info = sh([self.fracagg, "info", out])
         stats = {k: int(float(v)) for k, v in re.findall(r"(\w+) (\d+)", info.split("solver:")[1].splitlines()[0])}
@@ -74,7 +74,7 @@ class Runner:
 
     def exact(self, ini, t_end, t0, name):
         out = os.path.join(self.work, name)
-        sh([self.fracagg, "run", ini, "-q", "-o", out, "--set", f"initial.1.time={t0 + t_end}",
+        sh([self.fracagg, "run", ini, "-q", "--overwrite", "-o", out, "--set", f"initial.1.time={t0 + t_end}",
             "--set", "time.end=1e-9", "--set", "time.outputs=1"])
         return out
 
@@ -156,13 +156,13 @@ def whole_space(fracagg, work, repeat, quick):
             L = n * h
             ini = barenblatt_ini(os.path.join(work, f"ws{dim}_{boundary}.ini"), dim, n, L, boundary, alpha, t0)
             exact = os.path.join(work, f"ws{dim}_{boundary}_exact.nc")
-            sh([fracagg, "run", ini, "-q", "-o", exact, "--set", f"initial.1.time={t0 + T}", "--set", "time.end=1e-9"])
+            sh([fracagg, "run", ini, "-q", "--overwrite", "-o", exact, "--set", f"initial.1.time={t0 + T}", "--set", "time.end=1e-9"])
             out = os.path.join(work, f"ws{dim}_{boundary}.nc")
             reps = 1 if (dim == 3 and boundary == "periodic") else repeat
             walls = []
             for _ in range(reps):
                 t = time.perf_counter()
-                sh([fracagg, "run", ini, "-q", "-o", out, "--set", f"time.end={T}"])
+                sh([fracagg, "run", ini, "-q", "--overwrite", "-o", out, "--set", f"time.end={T}"])
                 walls.append(time.perf_counter() - t)
             info = sh([fracagg, "info", out])
             steps = int(re.search(r"steps (\d+)", info).group(1))
@@ -275,7 +275,7 @@ def main():
     for s, n in numpy_cases:
         c = results[(s, n)]
         init_nc = os.path.join(work, "init.nc")
-        sh([fracagg, "run", c["ini"], "-q", "-o", init_nc, "--set", "time.end=1e-9"])
+        sh([fracagg, "run", c["ini"], "-q", "--overwrite", "-o", init_nc, "--set", "time.end=1e-9"])
         line = sh([sys.executable, os.path.join(HERE, "peer_numpy.py"), init_nc, c["exact"], "--alpha",
                    str(c["alpha"]), "--end", str(c["T"])]).strip()
         np_wall = float(re.search(r"wall ([\d.]+) s", line).group(1))
@@ -334,7 +334,7 @@ def main():
                 "[initial.2]\ntype = gaussian\nmass = 1\nwidth = 1\ncenter = 1\n"
                 "[time]\nend = 0.01\noutputs = 1\n[output]\nhs = 0 1\n")
     t = time.perf_counter()
-    res = subprocess.run(["/usr/bin/time", "-f", "%M", fracagg, "run", ini3, "-q", "-o", os.path.join(work, "mem.nc")],
+    res = subprocess.run(["/usr/bin/time", "-f", "%M", fracagg, "run", ini3, "-q", "--overwrite", "-o", os.path.join(work, "mem.nc")],
                          capture_output=True, text=True)
     wall = time.perf_counter() - t
     kb = int(res.stderr.strip().splitlines()[-1])

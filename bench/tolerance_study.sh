@@ -17,7 +17,7 @@ for ex in two_species morse_swarm; do
     for rt in 1e-4 1e-6 1e-8; do
         for at in 1e-8 1e-10 1e-12 1e-14; do
             for nn in no yes; do
-                "$FRACAGG" run "$here/examples/$ex.ini" -o "$work/${ex}_r${rt}_a${at}_$nn.nc" -q \
+                "$FRACAGG" run "$here/examples/$ex.ini" --overwrite -o "$work/${ex}_r${rt}_a${at}_$nn.nc" -q \
                     --set solver.rtol=$rt --set solver.atol=$at --set solver.nonnegative=$nn || exit 1
             done
         done

@@ -11,6 +11,6 @@ PY=${PYTHON_SCI:-/usr/bin/python3}
 eps=${1:-0.04,0.02,0.01,0.005}
 for case in limit_smooth limit_riesz; do
     echo "== $case"
-    "$FRACAGG" limit "$here/$case.ini" --eps "$eps" -o "${case}_limit.nc"
+    "$FRACAGG" limit "$here/$case.ini" --eps "$eps" --overwrite -o "${case}_limit.nc"
 done
 "$PY" "$here/plot_limit.py" limit_smooth_limit.nc limit_riesz_limit.nc --out limit_study.png

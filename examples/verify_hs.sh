@@ -115,7 +115,7 @@ write_ini() {
 run_case() { # ID DIM CELLS A1 A2 CROSS P1 P2 T [SCHEME]
     f=$work/$1
     write_ini "$f.ini" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10:-central}" "$S"
-    if ! "$FRACAGG" run "$f.ini" -q -o "$f.nc" 2> "$f.err"; then
+    if ! "$FRACAGG" run "$f.ini" -q --overwrite -o "$f.nc" 2> "$f.err"; then
         note_failure "run $1 failed: $(cat "$f.err")"
     fi
 }

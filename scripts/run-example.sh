@@ -6,6 +6,6 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/setup.sh"
 sh "$top/scripts/build.sh"
-"$top/src/cli/fracagg" run "$top/examples/two_species.ini" -o two_species.nc
+"$top/src/cli/fracagg" run "$top/examples/two_species.ini" --overwrite -o two_species.nc
 python=$(sed -n 's/^PYTHON_SCI = //p' "$top/Makefile")
 "${python:-/usr/bin/python3}" "$top/examples/plot_run.py" two_species.nc

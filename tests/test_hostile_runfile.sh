@@ -38,7 +38,7 @@ EOF
 # expect_refused NAME WORDS CONFIG-FILE: exit 2 within 30 s, every |-separated word in the message
 expect_refused() {
     name=$1 words=$2
-    timeout 30 "$FRACAGG" run "$3" -q -o out.nc > /dev/null 2> err.txt
+    timeout 30 "$FRACAGG" run "$3" -q --overwrite -o out.nc > /dev/null 2> err.txt
     code=$?
     msg=$(cat err.txt)
     ok=1
@@ -61,7 +61,7 @@ expect_info() {
 # the reference: a well-formed file restarts
 make_file good ':length = 4. ; :dim = 1 ; :cells = 16 ;'
 restart_config good.nc > good.ini
-if "$FRACAGG" run good.ini -q -o out.nc > /dev/null 2> err.txt; then ok "a well-formed file restarts"
+if "$FRACAGG" run good.ini -q --overwrite -o out.nc > /dev/null 2> err.txt; then ok "a well-formed file restarts"
 else bad "the well-formed file does not restart: $(cat err.txt)"; fi
 
 make_file long_length ':length = 4., 4., 4., 4., 4., 4., 4., 4., 4., 4., 4., 4. ; :dim = 1 ;'
@@ -131,7 +131,7 @@ one_species() { # one_species NAME [NAME_STRLEN]: dimensions, variables and data
     x1="species = \"$1\" ; density_$q = $(ones 16) ;"
 }
 expect_restarts() { # expect_restarts NAME CONFIG-FILE
-    if timeout 30 "$FRACAGG" run "$2" -q -o out.nc --set time.end=0.001 > /dev/null 2> err.txt; then ok "$1 restarts"
+    if timeout 30 "$FRACAGG" run "$2" -q --overwrite -o out.nc --set time.end=0.001 > /dev/null 2> err.txt; then ok "$1 restarts"
     else bad "$1 does not restart: $(cat err.txt)"; fi
 }
 one_species a
@@ -174,7 +174,7 @@ expect_info "layout 2: a name of 70 characters" name70.nc
 one_species 'p%s%n%n%s'
 make_file2 fmt "$d1" "$v1" "$x1"
 restart_config fmt.nc > fmt.ini
-timeout 30 "$FRACAGG" run fmt.ini -q -o out.nc --set time.end=0.001 > /dev/null 2> err.txt
+timeout 30 "$FRACAGG" run fmt.ini -q --overwrite -o out.nc --set time.end=0.001 > /dev/null 2> err.txt
 code=$?
 check "layout 2: a name with printf conversions restarts or is refused (exit $code: $(cat err.txt))" \
     sh -c "[ $code -eq 0 ] || { [ $code -eq 2 ] && grep -Fq 'p%s%n%n%s' err.txt; }"

@@ -27,6 +27,13 @@ typedef struct fa_output fa_output_t;
  *  configuration text among them). FA_EIO if the path cannot be written. */
 int fa_output_create(const char *path, const fa_model_t *m, fa_output_t **out);
 
+/** Could `path` be created (append = 0) or appended to (1) now? A new output must be a regular
+ *  file or absent, absent unless [output] overwrite = yes, not an input of m (its configuration,
+ *  a type = file source, its wisdom) and not locked by another writer; a file to append to must
+ *  be a regular file no other writer holds. Nothing is created. FA_EIO with a message. The
+ *  writers check the same when they create or open the file. */
+int fa_output_check(const char *path, const fa_model_t *m, int append);
+
 /** Create a run file of a kinetic run (fracagg kinetic): also rho_kinetic, momentum(time,
  *  species, component, ...), w1, modulated_energy, modulated_kinetic, modulated_interaction. */
 int fa_output_create_kinetic(const char *path, const fa_model_t *m, double epsilon, fa_output_t **out);

@@ -51,6 +51,8 @@ int fa_model_resume(fa_model_t *m, double t);
 const double *fa_model_hs_orders(const fa_model_t *m, int *n);
 /** Output file from [output] file (default: the config's name with .nc). */
 const char *fa_model_output_file(const fa_model_t *m);
+/** [output] overwrite: may an existing output file be replaced? */
+int fa_model_output_overwrite(const fa_model_t *m);
 
 /** Exact Barenblatt profile helpers (doc/theory/exact-solutions.md section 2), for d in 1..3 and s in (0,1]. */
 double fa_barenblatt_k(int d, double s);     /**< k(d,s) */

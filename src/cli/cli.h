@@ -54,9 +54,10 @@ typedef struct {
     const char *sets[256];
     int nsets;
     int verbosity;
+    int overwrite; /* --overwrite: [output] overwrite = yes */
 } cli_config_args_t;
 
-/* Parse "CONFIG [-o OUT] [--set S.K=V]... [-q|-v]"; `extra` handles further options
+/* Parse "CONFIG [-o OUT] [--overwrite] [--set S.K=V]... [-q|-v]"; `extra` handles further options
  * (returns the number of argv entries consumed, 0 if not its option, -1 on error). */
 typedef int (*cli_extra_fn)(int argc, char **argv, int i, void *user);
 int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_args_t *a,
@@ -77,7 +78,8 @@ const char *cli_failure_kind(int status);
 /* Is there room for `bytes` more in the file system of `path`? Message and -1 if not. */
 int cli_check_space(const char *path, double bytes);
 
-/* Is the directory of `path` writable (so a run does not fail at its end)? */
-int cli_check_writable(const char *path);
+/* Can the output `path` of m be created (or appended to) now (fa_output_check)? -1 and the
+ * message printed if not, so that nothing runs for an output that will be refused. */
+int cli_check_output(const char *path, const fa_model_t *m, int append);
 
 #endif

@@ -79,7 +79,7 @@ int cmd_limit(int argc, char **argv)
         snprintf(dflt, len + 8, "%.*s_limit.nc", (int)(len > 3 && !strcmp(f + len - 3, ".nc") ? len - 3 : len), f);
         out = dflt;
     }
-    if (cli_check_writable(out) != 0) {
+    if (cli_check_output(out, m, 0) != 0) {
         free(dflt);
         fa_model_free(m);
         return FA_EXIT_USAGE;

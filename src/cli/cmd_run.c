@@ -96,8 +96,10 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     cli_config_args_t a;
     const char *cont = NULL;
     if (cli_parse_config_args(cmd, argc, argv, &a, continue_option, &cont) != 0) return FA_EXIT_USAGE;
-    if ((!a.config && !cont) || (a.config && cont) || (cont && a.output)) {
-        if (cont) fprintf(stderr, "fracagg %s: --continue FILE takes no CONFIG and no -o (it appends to FILE)\n", cmd);
+    if ((!a.config && !cont) || (a.config && cont) || (cont && (a.output || a.overwrite))) {
+        if (cont)
+            fprintf(stderr, "fracagg %s: --continue FILE takes no CONFIG, no -o and no --overwrite (it appends to "
+                    "FILE)\n", cmd);
         cli_command_help(cmd, stderr);
         return FA_EXIT_USAGE;
     }
@@ -114,7 +116,7 @@ static int run_command(const char *cmd, int argc, char **argv, int kinetic)
     /* refuse before starting what the disk cannot hold (an append needs the new records only) */
     int nrec = 0;
     fa_model_output_times(m, &nrec);
-    if (cli_check_writable(out) != 0 ||
+    if (cli_check_output(out, m, cont != NULL) != 0 ||
         cli_check_space(out, cont ? fa_output_estimate_append_bytes(m, kinetic, info.records > 0 ? nrec - 1 : nrec)
                                   : fa_output_estimate_bytes(m, kinetic, nrec)) != 0) {
         fa_continuation_free(&info);

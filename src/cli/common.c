@@ -122,6 +122,8 @@ int cli_parse_config_args(const char *cmd, int argc, char **argv, cli_config_arg
                 return -1;
             }
             a->sets[a->nsets++] = val;
+        } else if (strcmp(arg, "--overwrite") == 0) {
+            a->overwrite = 1;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->verbosity = -1;
         } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
@@ -153,6 +155,7 @@ int cli_load_model(const cli_config_args_t *a, fa_model_t **model)
     fa_config_t *cfg = NULL;
     int rc = fa_config_read_file(a->config, &cfg);
     for (int i = 0; rc == FA_OK && i < a->nsets; i++) rc = fa_config_set(cfg, a->sets[i]);
+    if (rc == FA_OK && a->overwrite) rc = fa_config_set(cfg, "output.overwrite=yes");
     if (rc == FA_OK) rc = fa_model_create(cfg, cli_comm(), model);
     fa_config_free(cfg);
     if (rc != FA_OK) {
@@ -179,20 +182,9 @@ int cli_check_space(const char *path, double bytes)
     return ok;
 }
 
-int cli_check_writable(const char *path)
+int cli_check_output(const char *path, const fa_model_t *m, int append)
 {
-    char *copy = strdup(path);
-    if (!copy) return -1;
-    const char *dir = dirname(copy);
-    int ok = access(dir, W_OK | X_OK) == 0;
-    int err = errno;
-    if (ok && access(path, F_OK) == 0 && access(path, W_OK) != 0) {
-        ok = 0;
-        err = errno;
-        fprintf(stderr, "fracagg: cannot write %s: %s\n", path, strerror(err));
-    } else if (!ok) {
-        fprintf(stderr, "fracagg: cannot write %s: directory %s: %s\n", path, dir, strerror(err));
-    }
-    free(copy);
-    return ok ? 0 : -1;
+    if (fa_output_check(path, m, append) == FA_OK) return 0;
+    cli_error(NULL);
+    return -1;
 }

@@ -18,9 +18,10 @@
 #endif
 
 static const cli_command_t commands[] = {
-    {"run", cmd_run, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
+    {"run", cmd_run, "CONFIG.ini [-o OUT.nc] [--overwrite] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
      "Run the macroscopic solver and write a run file, or continue one from its last record.",
      "  -o, --output FILE     run file to write (default: [output] file, or CONFIG with .nc)\n"
+     "      --overwrite       replace an existing output file (never an input of the run)\n"
      "      --continue FILE   continue FILE's run (its stored configuration) from its last record to\n"
      "                        [time] end, appending to FILE; --set time.end=T extends it\n"
      "      --set S.K=V       override a configuration key (repeatable), e.g. --set grid.cells=256\n"
@@ -38,20 +39,22 @@ static const cli_command_t commands[] = {
      "  --scheme S, --limiter L   as in [solver]\n"
      "  --boundary B     periodic (default) or free: the whole space, whose transforms are of the\n"
      "                   zero-padded grid (the FFT limit is then that of those transforms)\n"},
-    {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
+    {"kinetic", cmd_kinetic, "CONFIG.ini [-o OUT.nc] [--overwrite] [--set SECTION.KEY=VALUE ...] [-q|-v]  |  --continue RUN.nc [--set ...]",
      "Run the kinetic model of [kinetic] beside the macroscopic one: W1 and modulated energy.",
      "  -o, --output FILE     run file to write (holds rho and rho_kinetic, momentum, w1,\n"
      "                        modulated_energy, modulated_kinetic, modulated_interaction)\n"
+     "      --overwrite       replace an existing output file (never an input of the run)\n"
      "      --continue FILE   continue FILE's kinetic run (moment model) from its last record,\n"
      "                        both models from their stored states, appending to FILE\n"
      "      --set S.K=V       override a configuration key, e.g. --set kinetic.epsilon=0.01\n"
      "  -q, --quiet           no progress and no summary\n"
      "  -v, --verbose         solver statistics on standard error\n"},
-    {"limit", cmd_limit, "CONFIG.ini --eps E1,E2,... [-o OUT.nc] [--set SECTION.KEY=VALUE ...] [-q|-v]",
+    {"limit", cmd_limit, "CONFIG.ini --eps E1,E2,... [-o OUT.nc] [--overwrite] [--set SECTION.KEY=VALUE ...] [-q|-v]",
      "Small-inertia sweep: the kinetic model for each epsilon against one macroscopic run; table of rates.",
      "  --eps E1,E2,...       the inertias, e.g. 0.04,0.02,0.01,0.005\n"
      "  -o, --output FILE     NetCDF file of the table and the series (default: the run's\n"
      "                        output file with _limit: CONFIG_limit.nc unless [output] file)\n"
+     "      --overwrite       replace an existing output file (never an input of the run)\n"
      "      --set S.K=V       override a configuration key\n"
      "  -q, --quiet           no table on standard output\n"
      "The table: epsilon, max_t sum_i W1(rho_i^eps, rho_i), max_t of the modulated energy and its\n"
@@ -237,6 +240,11 @@ int main(int argc, char **argv)
         if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) return FA_EXIT_FAILED;
     }
     int code = dispatch(argc, argv);
+    /* a result printed into a full disk or a closed pipe is lost: say so, and fail */
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "fracagg: writing standard output failed: %s\n", strerror(errno));
+        if (code == FA_EXIT_OK || code == FA_EXIT_CHECK) code = FA_EXIT_FAILED;
+    }
     stop_mpi();
     return code;
 }

@@ -111,6 +111,22 @@ fail:
 
 const char *fa_config_name(const fa_config_t *c) { return c->name; }
 
+const char *fa_config_parse_number(const char *tok, int is_int, double *v, long *l)
+{
+    char *end;
+    errno = 0;
+    if (is_int) {
+        *l = strtol(tok, &end, 10);
+        *v = (double)*l;
+        if (*end || end == tok) return "is not an integer";
+        return errno == ERANGE ? "is out of range (an integer beyond 64 bits)" : NULL;
+    }
+    *v = strtod(tok, &end);
+    if (*end || end == tok || (!isfinite(*v) && errno != ERANGE)) return "is not a real number";
+    if (errno == ERANGE && !(fabs(*v) <= 1)) return "is out of range (beyond 1.8e308, the largest double)";
+    return NULL;
+}
+
 const char *fa_config_get(const fa_config_t *c, const char *section, const char *key)
 {
     const entry_t *e = fa_config_entry(c, section, key);
@@ -266,18 +282,18 @@ static int parse_numbers(const fa_config_t *c, const char *section, const char *
                              fa_config_where(c, section, key), section, key, v, max);
             break;
         }
-        char *end;
-        errno = 0;
-        if (is_int)
-            lv[count] = strtol(tok, &end, 10);
-        else
-            dv[count] = strtod(tok, &end);
-        if (*end || end == tok || errno == ERANGE || (!is_int && !isfinite(dv[count]))) {
-            count = FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' is not %s",
-                             fa_config_where(c, section, key), section, key, v, tok,
-                             is_int ? "an integer" : "a real number");
+        double x;
+        long lx;
+        const char *why = fa_config_parse_number(tok, is_int, &x, &lx);
+        if (why) {
+            count = FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' %s", fa_config_where(c, section, key), section, key,
+                             v, tok, why);
             break;
         }
+        if (is_int)
+            lv[count] = lx;
+        else
+            dv[count] = x;
         count++;
     }
     free(buf);

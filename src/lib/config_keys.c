@@ -106,10 +106,13 @@ static const fa_config_key_t keys[] = {
      "values, central flux, no limiter: smooth solutions only, not positivity preserving)"},
     {"solver", "limiter", FA_KEY_WORD, SCALAR, NULL, 0, "vanalbada",
      "minmod|vanalbada|vanleer|mc|superbee", ANY, "slope limiter of the MUSCL scheme"},
-    {"solver", "rtol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-6", NULL, 0.0, 1.0, 1, 1,
-     "relative tolerance (CVODE)"},
-    {"solver", "atol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-12", NULL, POSITIVE,
-     "absolute tolerance (CVODE)"},
+    {"solver", "rtol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-6", NULL, 1e-14, 1.0, 0, 1,
+     "relative tolerance (CVODE); at least 1e-14, about 45 double-precision epsilons: a step's own "
+     "rounding error is larger than a smaller tolerance, which then means nothing"},
+    {"solver", "atol", FA_KEY_REAL, SCALAR, NULL, 0, "1e-12", NULL, 1e-30, INF, 0, 0,
+     "absolute tolerance (CVODE); at least 1e-30: near-vacuum densities are resolved to atol, and the "
+     "cost grows without bound below (1D Barenblatt example: 0.5 s at 1e-12, 19 s at 1e-25, 55 s at "
+     "1e-30, over 60 s at 1e-40)"},
     {"solver", "preconditioner", FA_KEY_WORD, SCALAR, NULL, 0, "fft", "fft|none", ANY,
      "Krylov preconditioner: spectral 1 + gamma rho_ref |k|^2 K^_ii(k) per species, or none"},
     {"solver", "preconditioner_levels", FA_KEY_INT, SCALAR, NULL, 0, "2", NULL, RANGE(1, 8),
@@ -122,7 +125,8 @@ static const fa_config_key_t keys[] = {
      "NVECTOR_SERIAL / NVECTOR_PARALLEL (same results; slower where SUNDIALS is built without "
      "optimisation, as in Debian)"},
     {"solver", "threads", FA_KEY_INT, SCALAR, NULL, 0, "1", NULL, RANGE(1, 1024),
-     "threads for FFTW and the flux loops"},
+     "threads for FFTW and the flux loops; more than the processors online are capped to them "
+     "(with a warning)"},
     {"solver", "max_steps", FA_KEY_INT, SCALAR, NULL, 0, "10000000", NULL, RANGE(1, INF),
      "most time steps in a run before it is stopped as failed"},
     {"solver", "cfl", FA_KEY_REAL, SCALAR, NULL, 0, "0.9", NULL, 0.0, 1.0, 1, 0,
@@ -157,6 +161,9 @@ static const fa_config_key_t keys[] = {
 
     {"output", "file", FA_KEY_TEXT, SCALAR, NULL, 0, NULL, NULL, ANY,
      "run file to write (default: the config file's name with .nc); -o overrides"},
+    {"output", "overwrite", FA_KEY_WORD, SCALAR, NULL, 0, "no", "no|yes", ANY,
+     "replace an existing output file (--overwrite); never an input of the run. The old file stays whole "
+     "until the new one's header is written"},
     {"output", "initial_record", FA_KEY_WORD, SCALAR, NULL, 0, "auto", "auto|yes|no", ANY,
      "write the initial state as the first record; auto: yes, unless every species starts from a run "
      "file's record at [time] start (a continuation into a new file: concatenating the two files then "

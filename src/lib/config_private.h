@@ -51,6 +51,12 @@ long fa_config_bad_text_byte(const char *buf, size_t len, int *utf8);
  * parses its entry written back, to refuse what would not read back the same. */
 int fa_config_parse_text(const char *text, const char *name, int keep_text, fa_config_t **out);
 
+/* One number of a value: 0 and the number in *v, else a message's words for `tok` ("is not a
+ * real number", "is out of range ..."). A value below the smallest normal double (1e-308 read
+ * as a subnormal, ERANGE from strtod) is the finite number written; only overflow is out of
+ * range. */
+const char *fa_config_parse_number(const char *tok, int is_int, double *v, long *l);
+
 /* ---- validation (config_validate.c) ------------------------------------------------ */
 
 /* Section patterns: plain names, "kernel.I.J" (also "kernel.I.J.T", term T >= 2 of K_IJ, with

@@ -16,6 +16,7 @@ typedef struct {
     int last;         /* entry of the last key line, -1 if none */
     int too_long;     /* line number of an over-long line */
     int header_line;  /* line of the last [section] header */
+    int bad_header;   /* line of the first header with text after its ']' (inih ignores it) */
     int error;        /* first error code from the handler */
 } parse_state_t;
 
@@ -62,6 +63,9 @@ static char *reader(char *str, int num, void *stream)
     } else if (*p == '[') { /* a header if ']' comes before a comment */
         const char *q = until(p + 1, "]");
         if (*q == ']') ps->header_line = ps->line, ps->have_key = 0;
+        const char *r = *q == ']' ? q + 1 : q;
+        while (isspace((unsigned char)*r)) r++;
+        if (*r && *r != ';' && *r != '#' && !ps->bad_header) ps->bad_header = ps->line; /* "[grid]]" */
     } else { /* "key = value" if '=' or ':' comes before a comment */
         const char *q = until(p, "=:");
         if (*q == '=' || *q == ':') ps->have_key = 1;
@@ -165,6 +169,11 @@ int fa_config_parse_text(const char *text, const char *name, int keep_text, fa_c
     if (ps.error) {
         fa_config_free(c);
         return ps.error;
+    }
+    if (ps.bad_header) {
+        fa_config_free(c);
+        return FA_ERROR(FA_ECONFIG, "%s:%d: malformed section header (expected '[name]' and nothing but a comment "
+                        "after it)", name, ps.bad_header);
     }
     if (ps.too_long) {
         fa_config_free(c);

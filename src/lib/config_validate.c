@@ -117,19 +117,12 @@ static int check_tokens(const entry_t *e, const fa_config_key_t *k, char *buf)
     for (char *tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
         count++;
         if (k->type == FA_KEY_INT || k->type == FA_KEY_REAL) {
-            char *end;
-            errno = 0;
             double v;
-            if (k->type == FA_KEY_INT) {
-                long l = strtol(tok, &end, 10);
-                v = (double)l;
-            } else {
-                v = strtod(tok, &end);
-            }
-            if (*end || end == tok || errno == ERANGE || !isfinite(v))
-                return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' is not %s", e->where,
-                                e->section, e->key, e->value, tok,
-                                k->type == FA_KEY_INT ? "an integer" : "a real number");
+            long l;
+            const char *why = fa_config_parse_number(tok, k->type == FA_KEY_INT, &v, &l);
+            if (why)
+                return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: '%s' %s", e->where, e->section, e->key, e->value, tok,
+                                why);
             int below = k->lo_open ? v <= k->lo : v < k->lo;
             int above = k->hi_open ? v >= k->hi : v > k->hi;
             if (below || above) {
@@ -139,8 +132,8 @@ static int check_tokens(const entry_t *e, const fa_config_key_t *k, char *buf)
                 else
                     snprintf(range, sizeof range, "in %c%g, %g%c", k->lo_open ? '(' : '[', k->lo,
                              k->hi, k->hi_open ? ')' : ']');
-                return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: %s must be %s", e->where,
-                                e->section, e->key, e->value, k->key, range);
+                return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: %s must be %s (%s)", e->where,
+                                e->section, e->key, e->value, k->key, range, k->doc);
             }
         } else if (k->type == FA_KEY_WORD && k->choices && !word_in(tok, k->choices)) {
             return FA_ERROR(FA_ECONFIG, "%s: [%s] %s = %s: must be one of %s", e->where,

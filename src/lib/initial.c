@@ -274,7 +274,13 @@ int fa_initial_fill_state(const fa_grid_t *g, const fa_initial_t *in, int N, con
         while (k < sizeof profiles / sizeof profiles[0] && profiles[k].type != in[i].type) k++;
         if (k == sizeof profiles / sizeof profiles[0] || !profiles[k].fill)
             return FA_ERROR(FA_EINVAL, "unknown initial profile type %d", (int)in[i].type);
-        FA_TRY(profiles[k].fill(g, &in[i], y + i * n));
+        int rc = profiles[k].fill(g, &in[i], y + i * n);
+        if (rc && in[i].where[0]) { /* name the configuration's line: the profile is its */
+            char why[900];
+            snprintf(why, sizeof why, "%s", fa_last_error());
+            return fa_error_at(rc, __FILE__, __LINE__, "%s: %s", in[i].where, why);
+        }
+        FA_TRY(rc);
     }
     return fill_files(g, in, N, so, y, n);
 }

@@ -13,24 +13,27 @@
 #include <unistd.h>
 
 #include "model_internal.h"
+#include "outfile.h"
 #include "runfile_schema.h"
 
 struct fa_limitfile {
     char *path;
     const fa_grid_t *g; /* distributed: rank 0 writes, the others follow its status */
-    int ncid, fd, N, nt, neps;
+    int ncid, N, nt, neps;
+    fa_outfile_t of; /* lock, fsync descriptor, temporary name until the header is written */
     int v_series[4], v_max[4], v_order[4], v_steps, v_rhs;
 };
 
 static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m, const double *eps, const char *history)
 {
     const char *p = f->path;
-    int rc = nc_create(p, NC_CLOBBER | NC_64BIT_OFFSET, &f->ncid);
+    int overwrite = fa_model_output_overwrite(m);
+    FA_TRY(fa_outfile_begin(&f->of, p, overwrite, m));
+    int rc = nc_create(f->of.tmp, NC_CLOBBER | NC_64BIT_OFFSET, &f->ncid);
     if (rc != NC_NOERR) {
         f->ncid = -1;
         return FA_ERROR(FA_EIO, "cannot create %s: %s", p, rc > 0 ? strerror(rc) : nc_strerror(rc));
     }
-    f->fd = open(p, O_RDONLY);
     const char *names[64];
     for (int i = 0; i < f->N; i++) names[i] = fa_model_species_name(m, i);
     fa_rf_shape_t shape = {.kind = FA_RF_LIMITFILE, .dim = fa_grid_dim(f->g), .nspecies = f->N, .neps = f->neps,
@@ -86,7 +89,7 @@ static int limitfile_create_root(fa_limitfile_t *f, const fa_model_t *m, const d
         NC_TRY(p, nc_put_vara_text(nc, v, start, count, name));
     }
     NC_TRY(p, nc_sync(nc));
-    return FA_OK;
+    return fa_outfile_publish(&f->of, overwrite);
 }
 
 int fa_limitfile_create(const char *path, const fa_model_t *m, const double *eps, int neps, const char *history,
@@ -102,7 +105,7 @@ int fa_limitfile_create(const char *path, const fa_model_t *m, const double *eps
     f->N = fa_model_species(m);
     fa_model_output_times(m, &f->nt);
     f->neps = neps;
-    f->fd = -1;
+    f->of.fd = -1;
     f->ncid = -1;
     int rc = fa_gbcast_int(f->g, fa_grid_is_root(f->g) ? limitfile_create_root(f, m, eps, history) : FA_OK);
     if (rc) {
@@ -130,7 +133,7 @@ static int limitfile_write_root(fa_limitfile_t *f, long col, const fa_limit_row_
     NC_TRY(p, nc_put_var1_int(nc, f->v_rhs, &k, &rhs));
     NC_TRY(p, nc_put_var1_int(nc, f->v_steps, &k, &steps)); /* last: the column is complete */
     NC_TRY(p, nc_sync(nc));
-    if (f->fd >= 0 && fsync(f->fd) != 0 && errno != EINVAL) return FA_ERROR(FA_EIO, "%s: fsync: %s", p, strerror(errno));
+    if (f->of.fd >= 0 && fsync(f->of.fd) != 0 && errno != EINVAL) return FA_ERROR(FA_EIO, "%s: fsync: %s", p, strerror(errno));
     return FA_OK;
 }
 
@@ -144,7 +147,7 @@ int fa_limitfile_close(fa_limitfile_t *f)
     if (!f) return FA_OK;
     int rc = FA_OK;
     if (f->ncid >= 0 && nc_close(f->ncid) != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: closing failed", f->path);
-    if (f->fd >= 0) close(f->fd);
+    fa_outfile_end(&f->of);
     const fa_grid_t *g = f->g;
     free(f->path);
     free(f);

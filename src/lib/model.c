@@ -6,9 +6,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "grid_internal.h"
 #include "kernel_internal.h"
+#include "outfile.h"
 #include "runfile.h"
 #include "runfile_schema.h"
 
@@ -25,6 +28,7 @@ struct fa_model {
     double *hs;
     int nhs;
     char *output_file;
+    int overwrite; /* [output] overwrite */
     char initial_record[8];
     double edge_fraction;
     fa_solver_options_t solver;
@@ -60,6 +64,15 @@ static int get_long(const fa_config_t *c, const char *sec, const char *key, long
     return n < 0 ? n : FA_OK;
 }
 
+/* A per-axis list of the wrong length: "expected 1 or 3 values", but in 1D (or when one value
+ * is not allowed) no "1 or 1". */
+static int axis_count_error(const fa_config_t *c, const char *sec, const char *key, int dim, int allow_one, int n)
+{
+    if (dim == 1) return CFG_ERROR(c, sec, key, "expected one value (the x axis), got %d", n);
+    return CFG_ERROR(c, sec, key, "expected %s%d values (one per axis, x first), got %d", allow_one ? "1 or " : "",
+                     dim, n);
+}
+
 /* A per-axis list: one value (the same on every axis) or exactly `dim` values. */
 static int per_axis_reals(const fa_config_t *c, const char *sec, const char *key, int dim, double v[3])
 {
@@ -68,7 +81,7 @@ static int per_axis_reals(const fa_config_t *c, const char *sec, const char *key
     if (n == 1)
         v[1] = v[2] = v[0];
     else if (n != dim)
-        return CFG_ERROR(c, sec, key, "expected 1 or %d values (one per axis, x first), got %d", dim, n);
+        return axis_count_error(c, sec, key, dim, 1, n);
     for (int a = dim; a < 3; a++) v[a] = 0;
     return FA_OK;
 }
@@ -81,8 +94,7 @@ static int per_axis_longs(const fa_config_t *c, const char *sec, const char *key
     if (n == 1 && allow_one)
         v[1] = v[2] = v[0];
     else if (n != dim)
-        return CFG_ERROR(c, sec, key, "expected %s%d values (one per axis, x first), got %d",
-                         allow_one ? "1 or " : "", dim, n);
+        return axis_count_error(c, sec, key, dim, allow_one, n);
     for (int a = dim; a < 3; a++) v[a] = allow_one ? 1 : 0;
     return FA_OK;
 }
@@ -110,6 +122,15 @@ static int read_grid(fa_model_t *m, const fa_comm_t *comm)
     }
     double total = (double)n[0] * n[1] * n[2];
     if (total > FA_GRID_MAX_CELLS) return CFG_ERROR(c, "grid", "cells", "%.3g cells is more than this build handles", total);
+    /* densities are masses over cell volumes, and the energy and norms sum their squares over
+     * the box: both volumes within 1e-100 .. 1e100 keep them finite for any sensible mass
+     * (a 3D box of length 1e-300 has cells of volume 0, and infinite densities) */
+    double box = 1, cell = 1;
+    for (int a = 0; a < dim; a++) box *= L[a], cell *= L[a] / n[a];
+    if (!(cell >= 1e-100) || !(box <= 1e100))
+        return CFG_ERROR(c, "grid", "length", "a box of volume %.3g with cells of volume %.3g: both must lie within "
+                         "1e-100 .. 1e100, or densities (mass / cell volume) and the sums of their squares overflow",
+                         box, cell);
     fa_boundary_t b = strcmp(word(c, "grid", "boundary"), "free") == 0 ? FA_BOUNDARY_FREE : FA_BOUNDARY_PERIODIC;
     FA_TRY(get_real(c, "grid", "edge_fraction", &m->edge_fraction));
     return fa_grid_create((int)dim, n, L, b, comm, &m->grid);
@@ -196,6 +217,20 @@ static int read_term(fa_model_t *m, const char *sec, int self, fa_kernel_term_t 
 }
 
 /* K_ij: the term of [kernel.I.J] and those of [kernel.I.J.2], [kernel.I.J.3], ... */
+/* A kernel term's multiplier times densities squared is the energy: beyond 1e100 it overflows
+ * (a Gaussian of length 1e300 in 3D: (pi l)^1.5 = inf). The kernels bounded at k = 0 (Gaussian,
+ * Morse) are largest there; the singular ones (Riesz, Newtonian, power) are scaled by their
+ * strength alone, which the key table bounds, and on a free grid use cell-integral tables. */
+static int check_term_scale(const fa_model_t *m, const char *sec, const fa_kernel_term_t *t)
+{
+    if (t->type != FA_KERNEL_GAUSSIAN && t->type != FA_KERNEL_MORSE) return FA_OK;
+    double h = fa_kernel_term_hat(t, fa_grid_dim(m->grid), 0);
+    if (fabs(h) <= 1e100) return FA_OK;
+    const char *key = fa_config_get(m->config, sec, "length") ? "length" : "attraction_length";
+    return CFG_ERROR(m->config, sec, key, "the kernel's multiplier at k = 0 is %.3g, beyond 1e100 (the potentials "
+                     "and the energy would overflow)", h);
+}
+
 static int read_kernels(fa_model_t *m)
 {
     const fa_config_t *c = m->config;
@@ -215,6 +250,7 @@ static int read_kernels(fa_model_t *m)
                                      "is term 1, then [kernel.%d.%d.2], [kernel.%d.%d.3], ... (term %d is missing)", t,
                                      i + 1, j + 1, i + 1, j + 1, i + 1, j + 1, i + 1, j + 1, K->nterms + 1);
                 FA_TRY(read_term(m, sec, i == j, &K->term[K->nterms]));
+                FA_TRY(check_term_scale(m, sec, &K->term[K->nterms]));
                 K->nterms++;
             }
         }
@@ -232,6 +268,8 @@ static int read_initial(fa_model_t *m, int i)
     int type = fa_initial_lookup(word(c, sec, "type"));
     if (type < 0) return CFG_ERROR(c, sec, "type", "unknown initial profile");
     in->type = (fa_init_type_t)type;
+    snprintf(in->where, sizeof in->where, "%s: [%s] type = %s", fa_config_where(c, sec, "type"), sec,
+             word(c, sec, "type"));
     switch (in->type) {
     case FA_INIT_BARENBLATT: {
         FA_TRY(get_real(c, sec, "mass", &in->mass));
@@ -245,11 +283,13 @@ static int read_initial(fa_model_t *m, int i)
         if (in->s > 1 + 1e-12)
             return CFG_ERROR(c, sec, "type", "the Barenblatt profile needs s = (d - alpha)/2 <= 1 (alpha >= d - 2)");
         double b = 1.0 / (d + 2 - 2 * in->s);
-        double R = pow(in->mass / fa_barenblatt_mass0(d, in->s) * in->kappa * in->time, b);
+        double lambda = in->mass / fa_barenblatt_mass0(d, in->s), R = pow(lambda * in->kappa * in->time, b);
+        /* R = (lambda kappa t0)^b: blame the factor farther from 1, mass's or time's */
+        const char *culprit = fabs(log(lambda)) > fabs(log(in->kappa * in->time)) ? "mass" : "time";
         for (int a = 0; a < d; a++)
-            if (2 * R > g->L[a])
-                return CFG_ERROR(c, sec, "time", "the support (radius %.4g) does not fit in the box (length %g)",
-                                 R, g->L[a]);
+            if (!(2 * R <= g->L[a]))
+                return CFG_ERROR(c, sec, culprit, "the support (radius %.4g, from mass = %g and time = %g) does not "
+                                 "fit in the box (length %g)", R, in->mass, in->time, g->L[a]);
         break;
     }
     case FA_INIT_GAUSSIAN:
@@ -346,6 +386,14 @@ static int read_solver(fa_model_t *m)
     FA_TRY(get_long(c, "solver", "preconditioner_levels", &levels));
     o->prec_levels = (int)levels;
     FA_TRY(get_long(c, "solver", "threads", &threads));
+    /* more threads than processors only slow the run down (they take turns on the cores):
+     * capped, with a warning, rather than refused, so a configuration moves between machines */
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online > 0 && threads > online) {
+        fa_log(FA_LOG_WARN, "%s: [solver] threads = %ld: this machine has %ld processors online; using %ld",
+               fa_config_where(c, "solver", "threads"), threads, online, online);
+        threads = online;
+    }
     o->threads = (int)threads;
     FA_TRY(get_long(c, "solver", "max_steps", &o->max_steps));
     FA_TRY(get_real(c, "solver", "cfl", &o->cfl));
@@ -356,6 +404,24 @@ static int read_solver(fa_model_t *m)
     o->nvector = strcmp(word(c, "solver", "nvector"), "sundials") == 0 ? FA_NVECTOR_SUNDIALS : FA_NVECTOR_FRACAGG;
     o->wisdom = fa_config_get(c, "solver", "wisdom"); /* owned by m->config */
     FA_TRY(get_real(c, "solver", "collapse_width", &o->collapse_width));
+    return FA_OK;
+}
+
+/* [solver] wisdom is read and rewritten by every run: a regular file or none (a device or a
+ * FIFO could block or be destroyed), never one of the run's inputs. The run file is checked
+ * against it when it is created (outfile.c). */
+static int check_wisdom(const fa_model_t *m)
+{
+    const char *w = m->solver.wisdom, *which;
+    struct stat st;
+    if (!w) return FA_OK;
+    const char *where = fa_config_where(m->config, "solver", "wisdom");
+    if (stat(w, &st) == 0 && !S_ISREG(st.st_mode))
+        return FA_ERROR(FA_ECONFIG, "%s: [solver] wisdom = %s is not a regular file (FFTW wisdom is read from and "
+                        "saved to it)", where, w);
+    if (fa_outfile_is_input(w, m, 0, &which))
+        return FA_ERROR(FA_ECONFIG, "%s: [solver] wisdom = %s is %s: saving wisdom would overwrite it", where, w,
+                        which);
     return FA_OK;
 }
 
@@ -390,10 +456,21 @@ static int read_output(fa_model_t *m)
         m->output_file = fa_asprintf("%.*s.nc", (int)len, base);
     }
     if (!m->output_file) return FA_ENOMEM;
+    m->overwrite = strcmp(word(c, "output", "overwrite"), "yes") == 0;
     snprintf(m->initial_record, sizeof m->initial_record, "%s", word(c, "output", "initial_record"));
     double hs[64];
     int n = fa_config_reals(c, "output", "hs", hs, 64);
     if (n < 0) return n;
+    /* the H^s weight (1 + |k|^2)^s at the largest wavenumber (the Nyquist one on every axis)
+     * must leave room for the squared transform it multiplies */
+    const fa_grid_layout_t *g = fa_grid_layout(m->grid);
+    double kmax2 = 0;
+    for (int a = 0; a < g->dim; a++) kmax2 += pow(M_PI * g->n[a] / g->L[a], 2);
+    for (int q = 0; q < n; q++)
+        if (!(hs[q] * log10(1 + kmax2) <= 200))
+            return CFG_ERROR(c, "output", "hs", "order s = %g: the weight (1 + |k|^2)^s reaches 10^%.3g at this grid's "
+                             "largest wavenumber, beyond 1e200 (the H^s norms would overflow)", hs[q],
+                             hs[q] * log10(1 + kmax2));
     m->nhs = n;
     if (!(m->hs = fa_malloc((size_t)(n ? n : 1) * sizeof(double)))) return FA_ENOMEM;
     memcpy(m->hs, hs, (size_t)n * sizeof(double));
@@ -430,6 +507,7 @@ int fa_model_create(const fa_config_t *cfg, const fa_comm_t *comm, fa_model_t **
                              sec, in->path, why);
         }
     }
+    if (!rc) rc = check_wisdom(m);
     if (rc) {
         fa_model_free(m);
         return rc;
@@ -495,6 +573,7 @@ const fa_kernel_t *fa_model_kernels(const fa_model_t *m) { return m->kernels; }
 double fa_model_t_start(const fa_model_t *m) { return m->t_start; }
 double fa_model_t_end(const fa_model_t *m) { return m->t_end; }
 const char *fa_model_output_file(const fa_model_t *m) { return m->output_file; }
+int fa_model_output_overwrite(const fa_model_t *m) { return m->overwrite; }
 
 const double *fa_model_output_times(const fa_model_t *m, int *n)
 {

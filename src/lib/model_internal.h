@@ -23,6 +23,7 @@ typedef struct {
     int file_species; /* file: 0-based species in the file */
     int has_time;     /* file: time given (else last record) */
     double found_time; /* file: the time of the record used */
+    char where[512]; /* "file:line: [initial.I] type = T" for messages about the profile */
     /* barenblatt: from the species' self kernel */
     double kappa, s;
 } fa_initial_t;

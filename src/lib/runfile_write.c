@@ -20,11 +20,13 @@
 #include <unistd.h>
 
 #include "model_internal.h"
+#include "outfile.h"
 #include "runfile_schema.h"
 
 struct fa_output {
     char *path;
-    int ncid, fd;
+    int ncid;
+    fa_outfile_t of; /* the file's lock (its descriptor is fsync'ed) and, until published, its temporary name */
     const fa_grid_t *grid;
     const fa_grid_layout_t *g;
     fa_rf_file_t file; /* the file's layout (version 2 when created here) */
@@ -37,7 +39,7 @@ struct fa_output {
 static int sync_file(fa_output_t *o)
 {
     NC_TRY(o->path, nc_sync(o->ncid));
-    if (o->fd >= 0 && fsync(o->fd) != 0 && errno != EINVAL)
+    if (o->of.fd >= 0 && fsync(o->of.fd) != 0 && errno != EINVAL)
         return FA_ERROR(FA_EIO, "%s: fsync failed: %s", o->path, strerror(errno));
     return FA_OK;
 }
@@ -153,7 +155,7 @@ static fa_output_t *output_new(const char *path, const fa_model_t *m, int kineti
     o->dim = o->g->dim;
     o->kinetic = kinetic;
     o->ncid = -1;
-    o->fd = -1;
+    o->of.fd = -1;
     o->hs_buf = fa_malloc((size_t)(o->nhs > 0 ? o->nhs : 1) * o->N * sizeof(double));
     if (!o->path || !o->hs_buf) {
         free(o->path);
@@ -183,7 +185,9 @@ static int create_root(fa_output_t *o, const fa_model_t *m, double epsilon)
     fa_rf_shape_t shape = model_shape(m, o->kinetic, names);
     /* a record of one field beyond 4 GiB needs CDF-5 (the same header and crash safety) */
     int big = (double)o->g->ntotal * 8 > 4294967292.0;
-    int rc = nc_create(path, NC_CLOBBER | (big ? NC_64BIT_DATA : NC_64BIT_OFFSET), &o->ncid);
+    int overwrite = fa_model_output_overwrite(m);
+    FA_TRY(fa_outfile_begin(&o->of, path, overwrite, m));
+    int rc = nc_create(o->of.tmp, NC_CLOBBER | (big ? NC_64BIT_DATA : NC_64BIT_OFFSET), &o->ncid);
     if (rc != NC_NOERR) {
         int err = errno;
         o->ncid = -1;
@@ -191,7 +195,6 @@ static int create_root(fa_output_t *o, const fa_model_t *m, double epsilon)
         return FA_ERROR(FA_EIO, "cannot create run file %s: %s%s%s", path, nc_strerror(rc), err ? ": " : "",
                         err ? strerror(err) : "");
     }
-    o->fd = open(path, O_RDONLY);
     int old;
     NC_TRY(path, nc_set_fill(o->ncid, NC_NOFILL, &old));
     FA_TRY(fa_rf_define(path, o->ncid, &shape));
@@ -200,7 +203,8 @@ static int create_root(fa_output_t *o, const fa_model_t *m, double epsilon)
     NC_TRY(path, nc__enddef(o->ncid, 32768, 4, 0, 4));
     FA_TRY(write_coordinates(o, m));
     FA_TRY(fa_rf_inspect(path, o->ncid, &o->file));
-    return sync_file(o);
+    FA_TRY(sync_file(o));
+    return fa_outfile_publish(&o->of, overwrite);
 }
 
 static int output_create(const char *path, const fa_model_t *m, int kinetic, double epsilon, fa_output_t **out)
@@ -241,6 +245,15 @@ double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
     const char *names[64];
     fa_rf_shape_t s = model_shape(m, kinetic, names);
     return fa_rf_fixed_bytes(&s) + fa_output_estimate_append_bytes(m, kinetic, records);
+}
+
+int fa_output_check(const char *path, const fa_model_t *m, int append)
+{
+    if (!append) return fa_outfile_check(path, fa_model_output_overwrite(m), m);
+    fa_outfile_t of;
+    int rc = fa_outfile_open_existing(&of, path);
+    fa_outfile_end(&of);
+    return rc;
 }
 
 /* ---- appending --------------------------------------------------------------------- */
@@ -285,12 +298,12 @@ static int check_layout(fa_output_t *o, const fa_model_t *m)
 static int append_root(fa_output_t *o, const fa_model_t *m)
 {
     const char *path = o->path;
+    FA_TRY(fa_outfile_open_existing(&o->of, path));
     int rc = nc_open(path, NC_WRITE, &o->ncid);
     if (rc != NC_NOERR) {
         o->ncid = -1;
         return FA_ERROR(FA_EIO, "cannot open run file %s for appending: %s", path, nc_strerror(rc));
     }
-    o->fd = open(path, O_RDONLY);
     int old;
     NC_TRY(path, nc_set_fill(o->ncid, NC_NOFILL, &old));
     FA_TRY(fa_rf_inspect(path, o->ncid, &o->file));
@@ -400,9 +413,31 @@ static int write_scalars(fa_output_t *o, const fa_diag_record_t *r, const fa_sol
     return sync_file(o);
 }
 
+/* A record's figures must be finite before anything of it is written: a run file is input to
+ * every reader and to continuations, which refuse non-finite data, so a record that is not
+ * would end the file's usefulness. The masses are sums of the densities, finite only if every
+ * density is (an overflowing sum counts too). Checked on every rank (the figures are global). */
+static int record_finite(const fa_output_t *o, const fa_diag_record_t *r)
+{
+    const char *what = NULL;
+    int which = 0;
+    double v = 0;
+    if (!isfinite(r->time)) what = "time", v = r->time;
+    for (int i = 0; !what && i < o->N; i++)
+        if (!isfinite(r->mass[i])) what = "mass (a density is not finite or too large)", which = i + 1, v = r->mass[i];
+    if (!what && !isfinite(r->energy)) what = "free energy", v = r->energy;
+    for (int q = 0; !what && q < o->nhs; q++)
+        if (!isfinite(r->hs_total[q])) what = "H^s norm", which = 0, v = r->hs_total[q];
+    if (!what) return FA_OK;
+    char sp[32] = "";
+    if (which) snprintf(sp, sizeof sp, " of species %d", which);
+    return FA_ERROR(FA_ENUMERIC, "%s: the state at t = %g has a non-finite %s%s (%g): not written; the last "
+                    "record written is kept", o->path, r->time, what, sp, v);
+}
+
 int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *const rho[], const fa_solver_stats_t *st)
 {
-    int rc = FA_OK;
+    int rc = record_finite(o, r);
     for (int i = 0; i < o->N && !rc; i++) rc = put_field(o, FA_RF_DENSITY, i, 0, rho[i]);
     if (!rc && fa_grid_is_root(o->grid)) rc = write_scalars(o, r, st);
     rc = fa_gbcast_int(o->grid, rc);
@@ -480,7 +515,7 @@ int fa_output_close(fa_output_t *o)
         int nrc = nc_close(o->ncid);
         if (nrc != NC_NOERR) rc = FA_ERROR(FA_ENETCDF, "%s: closing: %s", o->path, nc_strerror(nrc));
     }
-    if (o->fd >= 0) close(o->fd);
+    fa_outfile_end(&o->of);
     const fa_grid_t *g = o->grid;
     free(o->path);
     free(o->hs_buf);

@@ -18,9 +18,14 @@
  * padded slabs before the forward transform and back after the inverse. */
 #include "transform.h"
 
+#include <errno.h>
+#include <stdio.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "outfile.h"
 #ifdef FA_HAVE_MPI
 #include <fftw3-mpi.h>
 #endif
@@ -195,6 +200,28 @@ static ptrdiff_t mpi_local(fa_fft_t *f, MPI_Comm comm, ptrdiff_t *n0, ptrdiff_t 
 }
 #endif
 
+/* Wisdom is read only from a regular file, opened without blocking (a FIFO or /dev/zero named
+ * as wisdom would hang or feed the planner forever); an absent file is fine, it is created. It
+ * is saved by replacing the file atomically, so that a run killed meanwhile or two runs saving
+ * at once leave whole wisdom. */
+static void import_wisdom(const char *path)
+{
+    FILE *f = fa_outfile_read_regular(path);
+    if (!f) {
+        if (errno != ENOENT) fa_log(FA_LOG_WARN, "FFTW wisdom %s not read: not a regular file", path);
+        return;
+    }
+    if (!fftw_import_wisdom_from_file(f)) fa_log(FA_LOG_WARN, "FFTW wisdom %s not read: not FFTW wisdom", path);
+    fclose(f);
+}
+
+static int export_wisdom(FILE *f, void *user)
+{
+    (void)user;
+    fftw_export_wisdom_to_file(f);
+    return ferror(f) ? -1 : 0;
+}
+
 static int plan(fa_fft_t *f, unsigned flags)
 {
     const fa_grid_layout_t *g = f->g;
@@ -344,7 +371,7 @@ int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t *
         fftw_plan_with_nthreads(1);
     }
 #endif
-    if (opt->wisdom) fftw_import_wisdom_from_filename(opt->wisdom); /* absent file: fine */
+    if (opt->wisdom) import_wisdom(opt->wisdom);
     /* FFTW_MEASURE overwrites the arrays while planning: plan on our own buffers, and zero the
      * padded blocks afterwards */
     rc = plan(f, flags);
@@ -359,8 +386,8 @@ int fa_fft_create(const fa_grid_t *grid, const fa_fft_options_t *opt, fa_fft_t *
         memset(f->A, 0, (size_t)(g->n[2] * N1 * m0) * sizeof(fftw_complex));
         if (f->S) memset(f->S, 0, (size_t)(f->nt[2] * N1 * m0) * sizeof(fftw_complex));
     }
-    if (opt->wisdom && !fftw_export_wisdom_to_filename(opt->wisdom))
-        fa_log(FA_LOG_WARN, "could not save FFTW wisdom to %s", opt->wisdom);
+    if (opt->wisdom && fa_outfile_replace(opt->wisdom, export_wisdom, NULL) != FA_OK)
+        fa_log(FA_LOG_WARN, "could not save FFTW wisdom: %s", fa_last_error());
     f->align_ref = fftw_alignment_of(f->kind == FREE_SERIAL ? f->R : f->rin);
     *out = f;
     return FA_OK;
