@@ -91,6 +91,21 @@ expect "--overwrite of a type = file source is refused" 2 "type = file source" \
 check "... which is unchanged" cmp a.nc a.orig
 expect "--continue takes no --overwrite" 2 "no --overwrite" "$FRACAGG" run --continue a.nc --overwrite
 
+# 2. [solver] wisdom: a regular file or none, never an input, saved atomically
+expect "wisdom = FIFO is refused (no hang)" 2 "wisdom = fifo is not a regular file" \
+    timeout 20 "$FRACAGG" run w.ini -q -o wz.nc --set solver.wisdom=fifo
+if [ -c /dev/zero ]; then
+    expect "wisdom = /dev/zero is refused (no hang)" 2 "wisdom = /dev/zero is not a regular file" \
+        timeout 20 "$FRACAGG" run w.ini -q -o wz.nc --set solver.wisdom=/dev/zero
+fi
+expect "wisdom = the configuration is refused" 2 "wisdom = w.ini is the configuration" \
+    "$FRACAGG" run w.ini -q -o wz.nc --set solver.wisdom=w.ini
+check "an absent wisdom file is created" sh -c "\"$FRACAGG\" run w.ini -q -o wz.nc --set solver.wisdom=wis \
+    --set time.end=0.11 && test -f wis && grep -q fftw wis"
+expect "the run file cannot be the wisdom file" 2 "is the \[solver\] wisdom file" \
+    "$FRACAGG" run w.ini -q --overwrite -o wis --set solver.wisdom=wis
+check "... which is unchanged" grep -q fftw wis
+
 # 4. one writer per file
 slow() { # a run that lasts until it is stopped (exec: $! is fracagg itself)
     exec "$FRACAGG" run w.ini -q "$@" --set grid.cells=512 --set time.end=1000 --set time.outputs=1000 \
