@@ -36,19 +36,6 @@ restart_config() { # restart_config FILE: a run of the same grid from FILE's las
     sed "s|^type = barenblatt|type = file\npath = $1|; /^mass/d; /^time = 0.1/d" r.ini
 }
 
-# expect NAME CODE PATTERN COMMAND...: COMMAND exits CODE and its stderr matches PATTERN
-expect() {
-    name=$1 code=$2 pattern=$3; shift 3
-    "$@" > out.txt 2> err.txt
-    rc=$?
-    if [ "$rc" -eq "$code" ] && grep -q -- "$pattern" err.txt; then
-        ok "$name"
-    else
-        bad "$name (exit $rc, want $code and /$pattern/)"
-        sed 's/^/      /' err.txt | head -n 5
-    fi
-}
-
 # edit_cdl IN OUT VAR INDEX VALUE: the value INDEX (0-based over the flattened data; negative:
 # from the end) of VAR's data replaced in a CDL file
 edit_cdl() {

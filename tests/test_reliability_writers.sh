@@ -31,19 +31,6 @@ end = 0.2
 outputs = 4
 INI
 
-# expect NAME CODE PATTERN COMMAND...: COMMAND exits CODE and its stderr matches PATTERN
-expect() {
-    name=$1 code=$2 pattern=$3; shift 3
-    "$@" > out.txt 2> err.txt
-    rc=$?
-    if [ "$rc" -eq "$code" ] && grep -q -- "$pattern" err.txt; then
-        ok "$name"
-    else
-        bad "$name (exit $rc, want $code and /$pattern/)"
-        sed 's/^/      /' err.txt | head -n 5
-    fi
-}
-
 # 1. only regular files, and never removing what fracagg did not create
 if mknod devnull c 1 3 2> /dev/null; then
     expect "run -o DEVICE is refused" 2 "devnull is a character device" "$FRACAGG" run w.ini -q -o devnull

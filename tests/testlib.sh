@@ -31,6 +31,19 @@ check() {
     fi
 }
 
+# expect NAME CODE PATTERN COMMAND...: COMMAND exits CODE and its stderr matches PATTERN
+expect() {
+    name=$1 code=$2 pattern=$3; shift 3
+    "$@" > out.txt 2> err.txt
+    rc=$?
+    if [ "$rc" -eq "$code" ] && grep -q -- "$pattern" err.txt; then
+        ok "$name"
+    else
+        bad "$name (exit $rc, want $code and /$pattern/)"
+        sed 's/^/      /' err.txt | head -n 5
+    fi
+}
+
 # records FILE: the records a run file holds (ncdump's count of the unlimited dimension)
 records() { "$NCDUMP" -h "$1" 2> /dev/null | sed -n 's/.*UNLIMITED ; \/\/ (\([0-9]*\) currently).*/\1/p'; }
 wait_records() { # wait_records FILE N: until FILE holds N records (at most 20 s)
