@@ -169,5 +169,8 @@ sed 's/^length = 1e300/length = 1/; s/^mass = 1$/mass = 1e300/' g3.ini > big.ini
 expect "a state whose energy overflows is not written (exit 3)" 3 "non-finite free energy.*not written" \
     "$FRACAGG" run big.ini -q -o big.nc
 check "... and the file holds no non-finite record" test "$(records big.nc)" -eq 0
+expect "... nor a kinetic run's (its companion's part neither)" 3 "non-finite free energy.*not written" \
+    "$FRACAGG" kinetic big.ini -q -o bigk.nc
+check "... whose file holds no record" test "$(records bigk.nc)" -eq 0
 
 finish

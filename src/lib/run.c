@@ -1,6 +1,7 @@
 /* A whole run: solver, output schedule, diagnostics, run file. */
 #include "grid_internal.h"
 #include "memory.h"
+#include "runfile.h"
 #include "model_internal.h"
 #include "runfile.h"
 
@@ -41,6 +42,7 @@ static int write_state(fa_output_t *out, fa_diag_record_t *rec, fa_solver_t *s, 
     const double *rho[FA_MAX_SPECIES];
     for (int i = 0; i < fa_model_species(m); i++) rho[i] = fa_solver_density(s, i);
     FA_TRY(fa_diag_record_compute(rec, fa_model_grid(m), fa_solver_spectral(s), fa_solver_time(s), rho));
+    FA_TRY(fa_output_record_finite(out, rec)); /* before the companion writes its part of the record */
     if (c) FA_TRY(companion_record(c, m, rho, out));
     fa_solver_stats_t st;
     fa_solver_get_stats(s, &st);

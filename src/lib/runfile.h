@@ -36,6 +36,11 @@ int fa_runfile_open(const char *path, int *ncid);
 /* The H^s series of order s (verify-hs; hsverify.h). */
 int fa_runfile_hs_series(const char *path, double s, fa_hs_series_t *out);
 
+/* FA_OK if record r's figures (time, masses, energy, H^s norms) are finite, else FA_ENUMERIC
+ * with a message: fa_output_write writes no record that is not; a kinetic run checks before
+ * writing its companion's part of the record. */
+int fa_output_record_finite(const fa_output_t *o, const fa_diag_record_t *r);
+
 /* Files of small-inertia sweeps: one column per epsilon. series[q] are [time][species] arrays
  * of w1, modulated_energy, modulated_kinetic, modulated_interaction. history: the command
  * line, or NULL. */

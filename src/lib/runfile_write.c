@@ -417,7 +417,7 @@ static int write_scalars(fa_output_t *o, const fa_diag_record_t *r, const fa_sol
  * every reader and to continuations, which refuse non-finite data, so a record that is not
  * would end the file's usefulness. The masses are sums of the densities, finite only if every
  * density is (an overflowing sum counts too). Checked on every rank (the figures are global). */
-static int record_finite(const fa_output_t *o, const fa_diag_record_t *r)
+int fa_output_record_finite(const fa_output_t *o, const fa_diag_record_t *r)
 {
     const char *what = NULL;
     int which = 0;
@@ -437,7 +437,7 @@ static int record_finite(const fa_output_t *o, const fa_diag_record_t *r)
 
 int fa_output_write(fa_output_t *o, const fa_diag_record_t *r, const double *const rho[], const fa_solver_stats_t *st)
 {
-    int rc = record_finite(o, r);
+    int rc = fa_output_record_finite(o, r);
     for (int i = 0; i < o->N && !rc; i++) rc = put_field(o, FA_RF_DENSITY, i, 0, rho[i]);
     if (!rc && fa_grid_is_root(o->grid)) rc = write_scalars(o, r, st);
     rc = fa_gbcast_int(o->grid, rc);
