@@ -247,13 +247,21 @@ double fa_output_estimate_bytes(const fa_model_t *m, int kinetic, int records)
     return fa_rf_fixed_bytes(&s) + fa_output_estimate_append_bytes(m, kinetic, records);
 }
 
-int fa_output_check(const char *path, const fa_model_t *m, int append)
+static int check_root(const char *path, const fa_model_t *m, int append)
 {
     if (!append) return fa_outfile_check(path, fa_model_output_overwrite(m), m);
     fa_outfile_t of;
     int rc = fa_outfile_open_existing(&of, path);
     fa_outfile_end(&of);
     return rc;
+}
+
+/* Rank 0 alone looks (it is the writer; ranks probing one file's lock at once would see each
+ * other's probes as another writer). */
+int fa_output_check(const char *path, const fa_model_t *m, int append)
+{
+    const fa_grid_t *g = fa_model_grid(m);
+    return fa_gbcast_int(g, fa_grid_is_root(g) ? check_root(path, m, append) : FA_OK);
 }
 
 /* ---- appending --------------------------------------------------------------------- */
