@@ -27,6 +27,7 @@ def call(fn, *args):
     """fn(*args) (a ctypes function returning a status code), stoppable with Ctrl-C.
     Returns an Outcome; `interrupted` is set if Ctrl-C was pressed during the call."""
     out = Outcome()
+    done = threading.Event()
 
     def work():
         try:
@@ -35,18 +36,23 @@ def call(fn, *args):
                 out.code, out.message, out.location = last_error()
         except BaseException as e:  # handed to the caller's thread
             out.exception = e
+        finally:
+            done.set()
 
     if threading.current_thread() is not threading.main_thread():
         work()  # no KeyboardInterrupt is delivered here anyway
     else:
         t = threading.Thread(target=work, name="fracagg", daemon=True)
         t.start()
-        while t.is_alive():
+        # wait on an Event, not on join(): a join interrupted by KeyboardInterrupt can report
+        # a thread that is still running as finished, and the call's arguments must outlive it
+        while not done.is_set():
             try:
-                t.join()
+                done.wait()
             except KeyboardInterrupt:
                 out.interrupted = True
                 lib.fa_request_stop(int(signal.SIGINT))
+        t.join()
     if out.interrupted or out.rc == -9:
         lib.fa_clear_stop()  # the next run in this session starts afresh
     if out.exception is not None:

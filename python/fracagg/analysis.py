@@ -163,13 +163,21 @@ class HsReport:
             f", C = {self.C:g} {'holds' if self.holds else 'violated'}>" if self.C is not None else ">")
 
 
-def verify_hs(path, s, C=None):
+def verify_hs(path, s, C=None, any_s=False):
     """The H^s growth bound of Lemma 4.6 on a run file (as ``fracagg verify-hs --s S [--C C]``):
     reads the series of order s (one of the file's [output] hs orders) and returns an HsReport.
-    Raises RunFileError for a file without that series, ConfigError for C <= 0."""
+    As the command, orders the lemma does not cover (s <= d/2 + 3) are refused unless any_s.
+    Raises RunFileError for a file without that series, ConfigError for C <= 0 or such s."""
+    if C is not None and not C > 0:
+        raise ConfigError(f"verify_hs: C = {C:g}: the lemma's constant is positive")
     ser = HsSeries()
     check(lib.fa_hs_series_read(encode(path), float(s), ctypes.byref(ser)))
     try:
+        least = lib.fa_hs_lemma_min_order(ser.dim)
+        if not any_s and not ser.s > least:
+            raise ConfigError(f"{path} is a {ser.dim}D run: Lemma 4.6 needs s > d/2 + 3 = {least:g}, got s = "
+                              f"{ser.s:g} (record a higher order in [output] hs, or pass any_s=True to analyse "
+                              "it outside the lemma)")
         n, N = ser.ntimes, ser.nspecies
         t = np.ctypeslib.as_array(ser.time, shape=(n,)).copy()
         names = [text(ser.names[i]) for i in range(N)] + ["combined"]
@@ -190,6 +198,6 @@ def verify_hs(path, s, C=None):
                 chk["kind"] = ("holds", "riccati", "fourfold")[v.kind]
                 entry["check"] = chk
             rows[name] = entry
-        return HsReport(text(ser.path), ser.s, ser.dim, t, rows, C, lib.fa_hs_lemma_min_order(ser.dim))
+        return HsReport(text(ser.path), ser.s, ser.dim, t, rows, C, least)
     finally:
         lib.fa_hs_series_free(ctypes.byref(ser))

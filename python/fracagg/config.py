@@ -129,10 +129,10 @@ class Config:
     def update(self, d=None, **kw):
         """Set many keys from a (nested) dict, or keyword arguments with '__' for '.'
         (``cfg.update(grid__cells=64)``). Returns self."""
-        for name, value in _flatten(d or {}):
+        items = dict(d or {})
+        items.update({k.replace("__", "."): v for k, v in kw.items()})
+        for name, value in _flatten(items):
             self.set(name, value)
-        for name, value in kw.items():
-            self.set(name.replace("__", "."), value)
         return self
 
     def __setitem__(self, name, value):

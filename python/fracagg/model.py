@@ -165,17 +165,22 @@ class Model:
         valid only during the call: copy what you keep (``rho.copy()``). At the output times
         they are bit for bit the densities ``run()`` writes as records. A callback returning
         False stops the integration. Returns the Solver (its time and counters). Ctrl-C stops
-        after the current step and raises Interrupted."""
+        after the current step (or the callback) and raises Interrupted, whose ``solver``
+        holds the state reached."""
         s = Solver(self)
-        for t in (self.output_times if times is None else np.asarray(times, dtype=float)):
-            if t != s.time:
-                try:
+        try:
+            for t in (self.output_times if times is None else np.asarray(times, dtype=float)):
+                if t != s.time:
                     s.advance(t)
-                except Interrupted as e:  # the state reached stays reachable
-                    e.solver = s
-                    raise
-            if callback(s.time, s.densities()) is False:
-                break
+                if callback(s.time, s.densities()) is False:
+                    break
+        except Interrupted as e:  # Ctrl-C during a step: the state reached stays reachable
+            e.solver = s
+            raise
+        except KeyboardInterrupt:  # Ctrl-C during the callback: the same for the caller
+            e = Interrupted(f"interrupted at t = {s.time:g}")
+            e.solver = s
+            raise e from None
         return s
 
     # ---- whole runs -------------------------------------------------------------------------
