@@ -189,12 +189,66 @@ def whole_space(fracagg, work, repeat, quick):
     return md
 
 
+# Timed in a child process of this interpreter that imports the package: the command (a
+# process per run, as a user runs it) and fracagg.run() of the same configuration, alternated
+# so that a shared machine's load falls on both alike.
+PY_TIMER = r"""
+import json, os, subprocess, sys, time
+t = time.perf_counter()
+import fracagg
+import_s = time.perf_counter() - t
+cmd, ini, work, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+fracagg.run(ini, output=os.path.join(work, "warm.nc"))  # first call: lazy imports of xarray's backends
+cli, py = [], []
+for k in range(reps):
+    t = time.perf_counter()
+    subprocess.run([cmd, "run", ini, "-q", "-o", os.path.join(work, f"cli{k}.nc")], check=True)
+    cli.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    ds = fracagg.run(ini, output=os.path.join(work, f"py{k}.nc"))
+    py.append(time.perf_counter() - t)
+print(json.dumps({"import_s": import_s, "cli": cli, "py": py, "records": int(ds.sizes["time"])}))
+"""
+
+
+def python_interface(fracagg, work, repeat, package, library):
+    """Section 7: the README's example through the Python package against the command."""
+    import json
+    ini = os.path.join(os.path.dirname(HERE), "examples", "barenblatt2d.ini")
+    env = dict(os.environ, PYTHONPATH=package + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               FRACAGG_LIBRARY=library, OMP_NUM_THREADS="1")
+    md = ["## 7. The Python interface", ""]
+    try:
+        out = subprocess.run([sys.executable, "-c", PY_TIMER, fracagg, ini, work, str(max(repeat, 5))],
+                             check=True, capture_output=True, text=True, env=env).stdout
+    except subprocess.CalledProcessError as e:
+        return md + [f"not measured: the package did not run ({e.stderr.strip().splitlines()[-1:]})", ""]
+    r = json.loads(out.splitlines()[-1])
+    cli, py = statistics.median(r["cli"]), statistics.median(r["py"])
+    pairs = [p / c for c, p in zip(r["cli"], r["py"])]
+    md += [f"The README's example (examples/barenblatt2d.ini, 256^2, {r['records']} records) run by "
+           f"`fracagg run -q -o FILE` (a process per run) and by `fracagg.run(ini, output=FILE)` in one "
+           f"Python session, which also reads the run file back into an xarray Dataset; "
+           f"{len(pairs)} runs each, alternated. Goal: the Python run within 2 % of the command.", "",
+           "| | median wall (s) | runs (s) |", "|---|---|---|",
+           f"| command | {cli:.3f} | {', '.join(f'{x:.3f}' for x in r['cli'])} |",
+           f"| Python `fracagg.run` | {py:.3f} | {', '.join(f'{x:.3f}' for x in r['py'])} |", "",
+           f"**Ratio Python / command: {py / cli:.3f}** (median of the medians; the pairs' ratios "
+           f"{min(pairs):.3f} .. {max(pairs):.3f}). Once per session, `import fracagg` took "
+           f"{r['import_s']:.2f} s (numpy and the library; xarray is imported at the first run).", ""]
+    print("python", cli, py, py / cli, flush=True)
+    return md
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fracagg", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="smaller suite (for trying the script)")
+    ap.add_argument("--python", help="the Python package's directory (python/ of the source tree)")
+    ap.add_argument("--library", help="libfracagg.so for the Python package (default: its own search)")
+    ap.add_argument("--only", choices=["python"], help="only this section")
     a = ap.parse_args()
     fracagg = os.path.abspath(a.fracagg)
     work = tempfile.mkdtemp(prefix="fa-bench.")
@@ -205,6 +259,14 @@ def main():
     md += ["## Machine", ""] + [f"- {l}" for l in machine()] + [""]
     md += ["Wall times are medians of %d runs; ratios are taken within one run. The machine may be "
            "shared: compare ratios, not absolute times, across reports." % a.repeat, ""]
+
+    if a.only == "python":
+        md += python_interface(fracagg, work, a.repeat, a.python, a.library or "")
+        with open(a.out, "w") as f:
+            f.write("\n".join(md))
+        shutil.rmtree(work, ignore_errors=True)
+        print("wrote", a.out)
+        return
 
     # ---- 1. right-hand side against the FFT lower bound ----------------------------------
     md += ["## 1. One right-hand side against its lower bound", "",
@@ -354,6 +416,10 @@ def main():
     except subprocess.CalledProcessError as e:
         failed = f"{' '.join(e.cmd)}: exit {e.returncode}: {(e.stderr or '').strip()}"
         md += ["## 6. The whole space", "", f"**Failed**: `{failed}`", ""]
+
+    # ---- 7. the Python interface ------------------------------------------------------------
+    if a.python:
+        md += python_interface(fracagg, work, a.repeat, a.python, a.library or "")
 
     md += ["## Commands", "", "```", "make bench        # = python3 bench/run_bench.py --fracagg src/cli/fracagg --out bench/RESULTS.md",
            "fracagg bench --dim 2 --cells 512 --species 2", "python3 bench/peer_numpy.py INIT.nc EXACT.nc --alpha 1.5 --end 1", "```", ""]

@@ -350,11 +350,19 @@ def test_verify_hs_as_the_command(fracagg_cli, ini, tmp_path):
 
 # ---- the example ------------------------------------------------------------------------------
 
+def example_env():
+    """The environment of a child Python: this package first on its path, quick mode."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(fracagg.__file__)))
+    return dict(os.environ, FRACAGG_EXAMPLE_QUICK="1", MPLBACKEND="Agg",
+                PYTHONPATH=here + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
 def test_example_notebook_runs(nbconvert, tmp_path):
-    nb = os.path.join(SRC, "examples", "python_sweep.ipynb")
-    env = dict(os.environ, FRACAGG_EXAMPLE_QUICK="1")
+    nb = tmp_path / "python_sweep.ipynb"  # nbconvert runs it in its own directory: a copy here
+    nb.write_bytes(open(os.path.join(SRC, "examples", "python_sweep.ipynb"), "rb").read())
+    env = example_env()
     args = [nbconvert] + (["nbconvert"] if os.path.basename(nbconvert) == "jupyter" else [])
-    proc = subprocess.run(args + ["--to", "notebook", "--execute", "--output-dir", str(tmp_path), nb],
+    proc = subprocess.run(args + ["--to", "notebook", "--execute", "--output", "executed.ipynb", str(nb)],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     if "No such kernel" in proc.stderr or "NoSuchKernel" in proc.stderr:
         pytest.skip("no Python kernel for Jupyter (Debian: python3-ipykernel)")
@@ -363,7 +371,7 @@ def test_example_notebook_runs(nbconvert, tmp_path):
 
 
 def test_example_script_runs(tmp_path):
-    env = dict(os.environ, FRACAGG_EXAMPLE_QUICK="1", MPLBACKEND="Agg")
+    env = example_env()
     proc = subprocess.run([sys.executable, os.path.join(SRC, "examples", "python_sweep.py"), str(tmp_path)],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
