@@ -25,6 +25,8 @@ during the call)::
 Analysis: ``fracagg.w1(f, g, length)`` and ``fracagg.w1_files(a, b)`` (Wasserstein-1),
 ``fracagg.verify_hs(path, s, C)`` (the H^s growth bound of Lemma 4.6).
 
+The library's warnings go to the logger "fracagg" (set_log_level("info") for progress).
+
 Failures raise fracagg.Error subclasses (ConfigError, RunFileError, OutputError, SolverError,
 ResourceError) with the library's message and code; Ctrl-C stops a run after its current
 step and raises fracagg.Interrupted (a KeyboardInterrupt) holding what was computed.
@@ -35,12 +37,13 @@ installed with, or the system's library search path. See the manual, section "Py
 from ._lib import lib as _lib_handle, path as library_path, text as _text
 from .analysis import HsReport, W1Result, read_density, verify_hs, w1, w1_files
 from .config import Config, has_key, keys
+from .log import set_log_level
 from .errors import (ConfigError, Error, Interrupted, OutputError, ResourceError, RunFileError, SolverError,
                      error_class)
 from .model import Model, Solver, limit, open_dataset, request_stop, run, run_kinetic
 
 __all__ = ["Config", "Model", "Solver", "run", "run_kinetic", "limit", "w1", "w1_files", "read_density",
-           "verify_hs", "W1Result", "HsReport", "open_dataset", "request_stop", "keys", "has_key",
+           "verify_hs", "W1Result", "HsReport", "open_dataset", "request_stop", "keys", "has_key", "set_log_level",
            "Error", "ConfigError", "RunFileError", "OutputError", "SolverError", "ResourceError",
            "Interrupted", "error_class", "library_path", "__version__"]
 

@@ -24,6 +24,7 @@ class SolverStats(ctypes.Structure):
 
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, c_double, c_double, c_long, c_void_p)
+LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
 
 
 class RunOptions(ctypes.Structure):
@@ -150,6 +151,7 @@ _PROTOTYPES = {
     "fa_hs_summarise": (c_int, [P(c_double), P(c_double), P(c_double), c_long, P(HsSummary)]),
     "fa_hs_check": (c_int, [P(c_double), P(c_double), c_long, c_double, P(HsViolation)]),
     "fa_have_mpi": (c_int, []),
+    "fa_log_set_handler": (None, [LOG_FN, c_void_p, c_int]),
 }
 
 

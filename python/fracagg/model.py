@@ -13,7 +13,7 @@ from . import _call
 from ._lib import (LIMIT_FN, PROGRESS_FN, LimitOptions, LimitRow, RunOptions, RunResult, SolverStats, check,
                    encode, lib, text)
 from .config import Config, as_config, has_key
-from .errors import EINTERRUPT, ConfigError, Interrupted, _raise
+from .errors import EINTERRUPT, ConfigError, Interrupted, _raise, error_class
 
 
 def _version():
@@ -200,8 +200,8 @@ class Model:
         existing file (sets [output] overwrite = yes). progress: ``progress(t, t_end, steps)``
         after every step. history: the line the file's history records (default: the script
         and "fracagg VERSION Python interface"). run_result() also returns the counters.
-        Raises SolverError (the records so far stay in `output`), Interrupted on Ctrl-C (with
-        the records written, as ``.dataset``)."""
+        Raises SolverError (the records so far stay in `output` and are the exception's
+        ``dataset``), Interrupted on Ctrl-C (with the records written, as ``.dataset``)."""
         return self._run(lib.fa_run, output, progress, overwrite, history)[0]
 
     def run_result(self, output=None, progress=None, overwrite=False, history=None):
@@ -240,7 +240,11 @@ class Model:
                 raise Interrupted(out.message or "interrupted", dataset=ds,
                                   path=output, result=result, location=out.location)
             if out.rc:
-                _raise(out.rc, out.message, out.location)
+                exc = error_class(out.rc)(out.message, out.rc, out.location)
+                # what was computed before the failure: the records on disk
+                exc.dataset = open_dataset(path) if res.records > 0 else None
+                exc.result = result
+                raise exc
             return open_dataset(path), result
 
     def limit(self, epsilon, output=None, progress=None, overwrite=False, history=None):

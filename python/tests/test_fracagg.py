@@ -219,6 +219,7 @@ def test_solver_failure_keeps_the_records(fracagg_cli, ini, tmp_path):
     assert e.value.message in proc.stderr
     ds = fracagg.open_dataset(out)
     assert ds.sizes["time"] == 1 and ds.attrs["run_status"].startswith("stopped")
+    assert_same_file(e.value.dataset, ds) and e.value.result.records == 1
     with pytest.raises(fracagg.SolverError):
         fracagg.Model(path, {"solver.max_steps": 2}).solver().advance(0.5)
 
@@ -270,6 +271,19 @@ def test_ctrl_c_stops_cleanly(ini, tmp_path):
     with pytest.raises(fracagg.Interrupted) as e:
         fracagg.Model(ini(TWO_SPECIES)).solve(interrupt_solve)
     assert e.value.solver.time == 0  # stopped in the first callback, at the initial data
+
+
+def test_log_goes_to_logging(ini, caplog):
+    import logging
+    fracagg.set_log_level("info")
+    try:
+        with caplog.at_level(logging.INFO, logger="fracagg"):
+            fracagg.run(ini(TWO_SPECIES))
+        assert any(r.name == "fracagg" and "steps" in r.getMessage() for r in caplog.records)
+    finally:
+        fracagg.set_log_level("warn")
+    with pytest.raises(ValueError):
+        fracagg.set_log_level("loud")
 
 
 def test_overwrite_sets_the_key_only_when_asked(ini, tmp_path):
