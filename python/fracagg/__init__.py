@@ -40,9 +40,9 @@ from .config import Config, has_key, keys
 from .log import set_log_level
 from .errors import (ConfigError, Error, Interrupted, OutputError, ResourceError, RunFileError, SolverError,
                      error_class)
-from .model import Model, Solver, limit, open_dataset, request_stop, run, run_kinetic
+from .model import Model, RunResult, Solver, limit, open_dataset, request_stop, run, run_kinetic
 
-__all__ = ["Config", "Model", "Solver", "run", "run_kinetic", "limit", "w1", "w1_files", "read_density",
+__all__ = ["Config", "Model", "Solver", "RunResult", "run", "run_kinetic", "limit", "w1", "w1_files", "read_density",
            "verify_hs", "W1Result", "HsReport", "open_dataset", "request_stop", "keys", "has_key", "set_log_level",
            "Error", "ConfigError", "RunFileError", "OutputError", "SolverError", "ResourceError",
            "Interrupted", "error_class", "library_path", "__version__"]

@@ -10,8 +10,9 @@ import tempfile
 import numpy as np
 
 from . import _call
-from ._lib import (LIMIT_FN, PROGRESS_FN, LimitOptions, LimitRow, RunOptions, RunResult, SolverStats, check,
+from ._lib import (LIMIT_FN, PROGRESS_FN, LimitOptions, LimitRow, RunOptions, SolverStats, check,
                    encode, lib, text)
+from ._lib import RunResult as _CRunResult
 from .config import Config, as_config, has_key
 from .errors import EINTERRUPT, ConfigError, Interrupted, _raise, error_class
 
@@ -29,7 +30,7 @@ def open_dataset(path):
         return ds.load()
 
 
-class RunResult_:
+class RunResult:
     """What a run did: records written, last time, solver counters, wall time, mass drift."""
 
     def __init__(self, r):
@@ -229,9 +230,9 @@ class Model:
             opt = RunOptions(output=encode(path), history=encode(history or _history(fn.__name__)))
             cb = PROGRESS_FN(on_step) if progress else PROGRESS_FN()
             opt.progress = cb
-            res = RunResult()
+            res = _CRunResult()
             out = _call.call(fn, m._h, ctypes.byref(opt), ctypes.byref(res))
-            result = RunResult_(res)
+            result = RunResult(res)
             if errors:
                 lib.fa_clear_stop()
                 raise errors[0]
