@@ -115,8 +115,8 @@ class Config:
     def set(self, name, value):
         """Set one key: ``cfg.set("kernel.1.2.strength", -2)``, checked and reported as
         ``--set kernel.1.2.strength=-2`` (fa_config_set). Returns self."""
-        section, key = _split(name)
-        check(lib.fa_config_set(self._h, encode(f"{section}.{key}={_format_value(value)}")))
+        # the library parses the assignment, so a malformed name gets --set's own message
+        check(lib.fa_config_set(self._h, encode(f"{name}={_format_value(value)}")))
         return self
 
     def set_value(self, name, value):

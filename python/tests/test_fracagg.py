@@ -110,9 +110,7 @@ def test_config_messages_are_the_commands(fracagg_cli, ini, tmp_path, assignment
     assert proc.returncode == 2
     with pytest.raises(fracagg.ConfigError) as e:
         cfg = fracagg.Config.from_file(path)
-        name, _, value = assignment.partition("=")
-        cfg.set(name, value) if "." in name else cfg.handle and fracagg._lib.check(
-            fracagg._lib.lib.fa_config_set(cfg.handle, assignment.encode()))
+        cfg.set(*assignment.split("="))
         fracagg.Model(cfg)
     assert e.value.code == errors.ECONFIG
     assert e.value.message in proc.stderr, (e.value.message, proc.stderr)
@@ -133,6 +131,8 @@ def test_config_errors(ini, tmp_path):
         fracagg.Model(ini(TWO_SPECIES), {"kernel.1.1.alpha": 3})
     with pytest.raises(fracagg.ConfigError):
         fracagg.Config.from_string("").set("nodot", 1)
+    with pytest.raises(fracagg.ConfigError):
+        fracagg.Config.from_string("").get("nodot")
     with pytest.raises(KeyError):
         fracagg.Config.from_string("")["grid.cells"]
     with pytest.raises(fracagg.ConfigError):
