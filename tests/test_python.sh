@@ -9,6 +9,10 @@ build=$(pwd)
 fa_test=python; . "$src/tests/testlib.sh"
 [ -n "$PY" ] && "$PY" -c 'import pytest, numpy, xarray, netCDF4' 2> /dev/null ||
     { echo "SKIP: no Python with pytest, numpy, xarray and netCDF4 (PYTHON_SCI)"; exit 77; }
+# a sanitizer build's library needs the sanitizer runtime loaded first, which an ordinary
+# interpreter does not do (ASAN_OPTIONS is set by make check of a --enable-sanitizers build):
+# the library is tested under the sanitizers by the C tests and the command's
+[ -z "${ASAN_OPTIONS-}" ] || { echo "SKIP: a sanitizer build's library cannot be loaded into the Python interpreter"; exit 77; }
 FRACAGG_LIBRARY=${FRACAGG_LIBRARY:-$build/src/lib/.libs/libfracagg.so}
 [ -f "$FRACAGG_LIBRARY" ] || { echo "SKIP: no shared library at $FRACAGG_LIBRARY (configured --disable-shared?)"; exit 77; }
 export FRACAGG_LIBRARY FRACAGG
