@@ -9,9 +9,12 @@ set -eu
 # tools (tests/test_cdo_nco.sh, test_xarray.sh, test_paraview.sh; each skips without its tool).
 # ParaView is the big one: about 150 packages, 145 MB to download and 800 MB installed beyond
 # the rest (measured on Debian 12); its test renders nothing, so no X server (xvfb) is needed.
+# python3-pytest python3-cffi jupyter-nbconvert python3-ipykernel: the Python package's tests
+# (tests/test_python.sh), and the example notebook run top to bottom.
 packages="build-essential autoconf automake libtool autoconf-archive pkg-config
   libfftw3-dev libsundials-dev libnetcdf-dev netcdf-bin libinih-dev
   python3-numpy python3-netcdf4 python3-xarray python3-matplotlib python3-scipy python3-pot
+  python3-pytest python3-cffi jupyter-nbconvert python3-ipykernel
   cdo nco python3-dask paraview python3-paraview"
 for arg in "$@"; do
     case $arg in
