@@ -8,9 +8,13 @@
 #   run3d.nc    3D run 12^3, species a and b
 #   kin2d.nc    fracagg kinetic, 2D 16^2, species prey and predator (moment model)
 #   limit.nc    fracagg limit --eps 0.04,0.02 of the same configuration
-# and sets analysis_files to "run1d run2d run2d_b run3d kin2d limit". Exits 99 (hard error)
-# when fracagg fails: these are inputs, not what the tests check.
-analysis_files="run1d run2d run2d_b run3d kin2d limit"
+#   kin1d.nc    fracagg kinetic, 1D 32 cells, one species (moment model)
+#   kinp1d.nc   the same with the particle model (2000 particles)
+#   limit1d.nc  fracagg limit --eps 0.1,0.05 of kin1d.ini
+#   kin3d.nc    fracagg kinetic, 3D 8^3 in a free box (boundary = free), species a and b
+# and sets analysis_files to the list of their names. Exits 99 (hard error) when fracagg
+# fails: these are inputs, not what the tests check.
+analysis_files="run1d run2d run2d_b run3d kin2d limit kin1d kinp1d limit1d kin3d"
 
 make_analysis_files() {
     cat > run1d.ini <<'INI'
@@ -113,13 +117,71 @@ outputs = 4
 [kinetic]
 epsilon = 0.02
 INI
+    cat > kin1d.ini <<'INI'
+[grid]
+dim = 1
+cells = 32
+length = 12
+[kernel.1.1]
+type = gaussian
+strength = 1
+length = 1
+[initial.1]
+type = gaussian
+mass = 1
+width = 0.7
+[time]
+end = 0.1
+outputs = 2
+[kinetic]
+epsilon = 0.02
+INI
+    cat > kin3d.ini <<'INI'
+[grid]
+dim = 3
+cells = 8
+length = 14
+boundary = free
+[species]
+count = 2
+names = a b
+[kernel.1.1]
+type = riesz
+strength = 1
+alpha = 1
+[kernel.2.2]
+type = gaussian
+strength = 0.5
+length = 1
+[kernel.1.2]
+type = gaussian
+strength = -0.5
+length = 1
+[initial.1]
+type = gaussian
+mass = 1
+width = 0.5
+[initial.2]
+type = gaussian
+mass = 0.5
+width = 0.4
+[time]
+end = 0.05
+outputs = 2
+[kinetic]
+epsilon = 0.05
+INI
     {
         "$FRACAGG" run run1d.ini -q -o run1d.nc &&
         "$FRACAGG" run run2d.ini -q -o run2d.nc &&
         "$FRACAGG" run run2d_b.ini -q -o run2d_b.nc &&
         "$FRACAGG" run run3d.ini -q -o run3d.nc &&
         "$FRACAGG" kinetic kin2d.ini -q -o kin2d.nc &&
-        "$FRACAGG" limit kin2d.ini --eps 0.04,0.02 -o limit.nc > limit.txt
+        "$FRACAGG" limit kin2d.ini --eps 0.04,0.02 -o limit.nc > limit.txt &&
+        "$FRACAGG" kinetic kin1d.ini -q -o kin1d.nc &&
+        "$FRACAGG" kinetic kin1d.ini -q -o kinp1d.nc --set kinetic.model=particles --set kinetic.particles=2000 &&
+        "$FRACAGG" limit kin1d.ini --eps 0.1,0.05 -o limit1d.nc > limit1d.txt &&
+        "$FRACAGG" kinetic kin3d.ini -q -o kin3d.nc
     } || { echo "hard error: fracagg could not write the test files"; exit 99; }
 }
 
