@@ -17,23 +17,7 @@
 analysis_files="run1d run2d run2d_b run3d kin2d limit kin1d kinp1d limit1d kin3d"
 
 make_analysis_files() {
-    cat > run1d.ini <<'INI'
-[grid]
-dim = 1
-cells = 64
-length = 16
-[kernel.1.1]
-type = riesz
-strength = 1
-alpha = 0.5
-[initial.1]
-type = barenblatt
-mass = 1
-time = 0.1
-[time]
-end = 0.0003
-outputs = 3
-INI
+    barenblatt_1d_ini 64 16 0.0003 3 > run1d.ini
     two_species_2d > run2d.ini
     printf '[initial.1]\ntype = gaussian\nmass = 1\nwidth = 0.8\ncenter = -1.5 0.5\n' >> run2d.ini
     printf '[initial.2]\ntype = plateau\nvalue = 0.5\nradius = 1\ncenter = 1.5 -0.5\n' >> run2d.ini
@@ -41,26 +25,8 @@ INI
     two_species_2d > run2d_b.ini
     printf '[initial.1]\ntype = file\npath = run2d.nc\n[initial.2]\ntype = file\npath = run2d.nc\n' >> run2d_b.ini
     printf '[time]\nstart = 0.4\nend = 0.8\noutputs = 4\n[output]\nhs = 0 1\n' >> run2d_b.ini
-    cat > run3d.ini <<'INI'
-[grid]
-dim = 3
-cells = 12
-length = 4
-[species]
-count = 2
-names = a b
-[kernel.1.1]
-type = riesz
-strength = 1
-alpha = 1
-[kernel.2.2]
-type = gaussian
-strength = 0.5
-length = 1
-[kernel.1.2]
-type = gaussian
-strength = -0.5
-length = 1
+    two_species_3d 12 4 > run3d.ini
+    cat >> run3d.ini <<'INI'
 [initial.1]
 type = plateau
 value = 1
@@ -136,27 +102,8 @@ outputs = 2
 [kinetic]
 epsilon = 0.02
 INI
-    cat > kin3d.ini <<'INI'
-[grid]
-dim = 3
-cells = 8
-length = 14
-boundary = free
-[species]
-count = 2
-names = a b
-[kernel.1.1]
-type = riesz
-strength = 1
-alpha = 1
-[kernel.2.2]
-type = gaussian
-strength = 0.5
-length = 1
-[kernel.1.2]
-type = gaussian
-strength = -0.5
-length = 1
+    two_species_3d 8 14 free > kin3d.ini
+    cat >> kin3d.ini <<'INI'
 [initial.1]
 type = gaussian
 mass = 1
@@ -210,5 +157,26 @@ length = 4
 type = gaussian
 strength = -2
 length = 4
+INI
+}
+
+two_species_3d() { # two_species_3d CELLS LENGTH [BOUNDARY]: the 3D grid, species a and b, their kernels
+    printf '[grid]\ndim = 3\ncells = %s\nlength = %s\nboundary = %s\n' "$1" "$2" "${3:-periodic}"
+    cat <<'INI'
+[species]
+count = 2
+names = a b
+[kernel.1.1]
+type = riesz
+strength = 1
+alpha = 1
+[kernel.2.2]
+type = gaussian
+strength = 0.5
+length = 1
+[kernel.1.2]
+type = gaussian
+strength = -0.5
+length = 1
 INI
 }

@@ -14,23 +14,7 @@ NCGEN=${NCGEN:-ncgen}
 command -v "$NCGEN" > /dev/null 2>&1 || { echo "skip: ncgen not found (Debian: netcdf-bin)"; exit 77; }
 fa_test=readers; . "$(dirname "$0")/testlib.sh"
 
-cat > r.ini <<'INI'
-[grid]
-dim = 1
-cells = 16
-length = 4
-[kernel.1.1]
-type = riesz
-strength = 1
-alpha = 0.5
-[initial.1]
-type = barenblatt
-mass = 1
-time = 0.1
-[time]
-end = 0.2
-outputs = 4
-INI
+barenblatt_1d_ini 16 4 0.2 4 > r.ini
 "$FRACAGG" run r.ini -q -o good.nc || exit 99
 restart_config() { # restart_config FILE: a run of the same grid from FILE's last record
     sed "s|^type = barenblatt|type = file\npath = $1|; /^mass/d; /^time = 0.1/d" r.ini

@@ -13,23 +13,7 @@
 #    solver, and a non-finite record written.
 fa_test=writers; . "$(dirname "$0")/testlib.sh"
 
-cat > w.ini <<'INI'
-[grid]
-dim = 1
-cells = 16
-length = 4
-[kernel.1.1]
-type = riesz
-strength = 1
-alpha = 0.5
-[initial.1]
-type = barenblatt
-mass = 1
-time = 0.1
-[time]
-end = 0.2
-outputs = 4
-INI
+barenblatt_1d_ini 16 4 0.2 4 > w.ini
 
 # 1. only regular files, and never removing what fracagg did not create
 if mknod devnull c 1 3 2> /dev/null; then

@@ -54,4 +54,13 @@ wait_records() { # wait_records FILE N: until FILE holds N records (at most 20 s
     return 1
 }
 
+# barenblatt_1d_ini CELLS LENGTH END OUTPUTS: a 1D configuration on standard output, one
+# species with the Riesz kernel |x|^-1/2 from the Barenblatt profile of mass 1 at t = 0.1
+barenblatt_1d_ini() {
+    printf '[grid]\ndim = 1\ncells = %s\nlength = %s\n' "$1" "$2"
+    printf '[kernel.1.1]\ntype = riesz\nstrength = 1\nalpha = 0.5\n'
+    printf '[initial.1]\ntype = barenblatt\nmass = 1\ntime = 0.1\n'
+    printf '[time]\nend = %s\noutputs = %s\n' "$3" "$4"
+}
+
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; }
